@@ -1,0 +1,286 @@
+"""REST API for petitions: thin. Parse input, call a service or selector, present the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xinfang.core.errors import Invalid, NotFound
+from xinfang.core.identity import mask_id_number, mask_phone
+from xinfang.core.models import PersonalDataAccess
+from xinfang.documents.render import Rendered, render_docx
+from xinfang.orgs import scope
+from xinfang.orgs.models import Org, User
+from xinfang.petitions import selectors, services
+from xinfang.petitions.actions import ActionInput, run_action
+from xinfang.petitions.models import Channel, Kind, Petition, PetitionerKind, Route, State
+
+
+class PetitionerInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=PetitionerKind.choices, default=PetitionerKind.PERSON)
+    id_number = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    is_representative = serializers.BooleanField(required=False, default=False)
+
+
+class PetitionCreateInput(serializers.Serializer[Any]):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_on = serializers.DateField()
+    org = serializers.CharField(required=False, allow_blank=True, default="", help_text="登记单位代码或id")
+    petitioners = PetitionerInputSerializer(many=True, allow_empty=False)
+    headcount = serializers.IntegerField(min_value=1, default=1)
+    subject = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    request = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    route = serializers.ChoiceField(choices=Route.choices, required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    accused_org = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _org(org: Org | None) -> dict[str, Any] | None:
+    return None if org is None else {"id": org.pk, "code": org.code, "name": org.name}
+
+
+def present_list_item(p: Petition) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "channel": p.channel,
+        "kind": p.kind,
+        "received_on": p.received_on,
+        "subject": p.subject,
+        "registered_org": _org(p.registered_org),
+    }
+
+
+def present_petition(p: Petition, user: User, *, reveal: bool = False) -> dict[str, Any]:
+    stages = list(p.stages.select_related("org", "from_org").order_by("id"))
+    events = list(p.events.select_related("actor", "org").order_by("id"))
+    documents = list(p.documents.select_related("to_org").order_by("id"))
+    similar = selectors.similar_petitions(p, user)
+    may_reveal = reveal and scope.can_see_personal_data(user, p)
+    petitioners = []
+    for person in p.petitioners.all().order_by("id"):
+        if may_reveal:
+            PersonalDataAccess.objects.create(
+                user=user, petitioner=person, fields="id_number,phone", purpose="api_detail"
+            )
+        petitioners.append(
+            {
+                "name": person.name,
+                "kind": person.kind,
+                "id_number": person.id_number if may_reveal else mask_id_number(person.id_number or ""),
+                "phone": person.phone if may_reveal else mask_phone(person.phone or ""),
+                "address": person.address,
+                "is_representative": person.is_representative,
+            }
+        )
+    stage_rows = []
+    for s in stages:
+        clock = selectors.clock_status(s)
+        stage_rows.append(
+            {
+                "id": s.pk,
+                "kind": s.kind,
+                "kind_label": s.get_kind_display(),
+                "org": _org(s.org),
+                "from_org": _org(s.from_org),
+                "opened_on": s.opened_on,
+                "due_on": s.due_on,
+                "closed_on": s.closed_on,
+                "outcome": s.outcome,
+                "decided_on": s.decided_on,
+                "overdue": clock.overdue,
+                "near_due": clock.near_due,
+                "days_left": clock.days_left,
+                "paused": clock.paused,
+                "paused_days": s.paused_days,
+                "extended_days": s.extended_days,
+                "due_basis": s.due_basis,
+                "objection_due_on": s.data.get("objection_due_on"),
+            }
+        )
+    return {
+        **present_list_item(p),
+        "query_code": p.query_code,
+        "headcount": p.headcount,
+        "is_group": p.is_group,
+        "request": p.request,
+        "content": p.content,
+        "route": p.route,
+        "category": p.category.code if p.category else "",
+        "region": p.region_code,
+        "place": p.place,
+        "accused_org": _org(p.accused_org),
+        "is_final": p.is_final,
+        "closed_on": p.closed_on,
+        "appeal_until": p.appeal_until,
+        "appeal_basis": p.appeal_basis,
+        "overdue": any(r["overdue"] for r in stage_rows),
+        "near_due": any(r["near_due"] for r in stage_rows),
+        "petitioners": petitioners,
+        "stages": stage_rows,
+        "events": [
+            {
+                "id": e.pk,
+                "action": e.action,
+                "on": e.on,
+                "at": e.at,
+                "actor": str(e.actor) if e.actor else None,
+                "org": _org(e.org),
+                "data": e.data,
+                "documents": [d.pk for d in documents if d.event_id == e.pk],
+            }
+            for e in events
+        ],
+        "documents": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "number": d.number,
+                "title": d.title,
+                "issued_on": d.issued_on,
+                "addressee": d.addressee,
+                "to_org": _org(d.to_org),
+                "text": d.text,
+                "docx_url": f"/api/v1/petitions/{p.pk}/documents/{d.pk}/docx/",
+            }
+            for d in documents
+        ],
+        "similar": [
+            {
+                "id": s.petition.pk,
+                "number": s.petition.number,
+                "state": s.petition.state,
+                "received_on": s.petition.received_on,
+                "subject": s.petition.subject,
+                "is_final": s.petition.is_final,
+                "matched_on": list(s.matched_on),
+            }
+            for s in similar
+        ],
+        "suggestions": selectors.legal_suggestions(p, similar),
+    }
+
+
+class PetitionListCreateApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("org", str, description="持有环节的机构代码或id"),
+            OpenApiParameter("q", str),
+            OpenApiParameter("received_from", dt.date),
+            OpenApiParameter("received_to", dt.date),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        user = request.user
+        assert isinstance(user, User)
+
+        def date(name: str) -> dt.date | None:
+            value = params.get(name)
+            if not value:
+                return None
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise Invalid(name, "日期格式应为 YYYY-MM-DD。", code="invalid_date") from exc
+
+        state = params.get("state") or None
+        if state and state not in State.values:
+            raise Invalid("state", "状态无效。", code="invalid_choice")
+        overdue_param = params.get("overdue") or ""
+        overdue = overdue_param.lower() in ("1", "true", "yes") if overdue_param else None
+        org = None
+        if params.get("org"):
+            org = services.intake.resolve_org(params["org"], "org")
+        qs = selectors.petition_list(
+            user,
+            state=state,
+            overdue=overdue,
+            org=org,
+            q=params.get("q") or None,
+            received_from=date("received_from"),
+            received_to=date("received_to"),
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self) or []
+        return paginator.get_paginated_response([present_list_item(p) for p in page])
+
+    @extend_schema(request=PetitionCreateInput, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        serializer = PetitionCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        people = [services.PetitionerInput(**p) for p in data.pop("petitioners")]
+        petition = services.petition_register(services.PetitionInput(petitioners=people, **data), actor=user)
+        return Response(present_petition(petition, user), status=status.HTTP_201_CREATED)
+
+
+def _get(request: Request, petition_id: int) -> tuple[Petition, User]:
+    user = request.user
+    assert isinstance(user, User)
+    return scope.get_petition_for(user, petition_id), user
+
+
+class PetitionDetailApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("reveal", bool, description="显示完整证件号码和电话（留痕）")],
+        responses={200: dict},
+    )
+    def get(self, request: Request, petition_id: int) -> Response:
+        petition, user = _get(request, petition_id)
+        reveal = request.query_params.get("reveal", "").lower() in ("1", "true")
+        return Response(present_petition(petition, user, reveal=reveal))
+
+
+class PetitionActionApi(APIView):
+    """One endpoint for every transition: {"action": NAME, "on": "YYYY-MM-DD", ...params}."""
+
+    @extend_schema(request=ActionInput, responses={200: dict})
+    def post(self, request: Request, petition_id: int) -> Response:
+        petition, user = _get(request, petition_id)
+        petition = run_action(petition, user, request.data)
+        petition.refresh_from_db()
+        return Response(present_petition(petition, user))
+
+
+class DocumentDocxApi(APIView):
+    @extend_schema(
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes}
+    )
+    def get(self, request: Request, petition_id: int, document_id: int) -> HttpResponse:
+        petition, _ = _get(request, petition_id)
+        doc = petition.documents.filter(pk=document_id).select_related("issuing_org").first()
+        if doc is None:
+            raise NotFound("文书不存在或无权查看。")
+        payload = render_docx(
+            Rendered(kind=doc.kind, title=doc.title, text=doc.text),
+            issuing_org=doc.issuing_org.name,
+            doc_number=doc.number,
+        )
+        response = HttpResponse(
+            payload, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{doc.number}.docx"'
+        return response

@@ -1,0 +1,168 @@
+"""Reads that feed lists, detail pages and dashboards. Access always goes through `orgs.scope`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from xinfang.orgs import scope
+from xinfang.orgs.models import Org, User
+from xinfang.petitions.models import ACCEPTED_STATES, Petition, Petitioner, Stage, StageKind
+
+SIMILAR_LIMIT = 10
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    days_left: int | None
+    overdue: bool
+    near_due: bool
+    paused: bool
+
+
+def clock_status(stage: Stage, on: dt.date | None = None) -> ClockStatus:
+    """Overdue = open, running and past its due date; near due = within the warning window."""
+    if stage.closed_on is not None:
+        return ClockStatus(None, False, False, False)
+    on = on or today()
+    left = (stage.due_on - on).days
+    paused = stage.paused_since is not None
+    overdue = not paused and left < 0
+    near = not paused and 0 <= left <= settings.XINFANG_NEAR_DUE_DAYS
+    return ClockStatus(left, overdue, near, paused)
+
+
+def overdue_stages(org_ids: list[int], on: dt.date | None = None) -> QuerySet[Stage]:
+    """Open, running stages past due at these orgs: served by the partial index on open stages."""
+    return Stage.objects.filter(
+        org_id__in=org_ids, closed_on__isnull=True, paused_since__isnull=True, due_on__lt=on or today()
+    )
+
+
+def petition_list(
+    user: User,
+    *,
+    state: str | None = None,
+    overdue: bool | None = None,
+    org: Org | None = None,
+    q: str | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+) -> QuerySet[Petition]:
+    qs = scope.petitions_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    if org is not None:
+        qs = qs.filter(Exists(Stage.objects.filter(petition=OuterRef("pk"), org=org, closed_on__isnull=True)))
+    if overdue is not None:
+        late = Stage.objects.filter(
+            petition=OuterRef("pk"), closed_on__isnull=True, paused_since__isnull=True, due_on__lt=today()
+        )
+        qs = qs.filter(Exists(late)) if overdue else qs.exclude(Exists(late))
+    if q:
+        qs = qs.filter(Q(subject__icontains=q) | Q(content__icontains=q) | Q(number=q))
+    if received_from:
+        qs = qs.filter(received_on__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_on__lte=received_to)
+    return qs.select_related("registered_org", "category").order_by("-received_on", "-id")
+
+
+def petition_detail_queryset() -> QuerySet[Petition]:
+    return Petition.objects.select_related("registered_org", "category", "accused_org")
+
+
+@dataclass(frozen=True)
+class SimilarPetition:
+    petition: Petition
+    matched_on: tuple[str, ...]
+
+
+def similar_petitions(petition: Petition, user: User) -> list[SimilarPetition]:
+    """Earlier petitions of the same petitioner (same ID number or phone) that this user may see.
+
+    This is what the 第十九条第三款 and 第三十六条第三款 refusals are applied against; content
+    similarity comes with the routing work.
+    """
+    people = list(petition.petitioners.values_list("id_number_hash", "phone_hash"))
+    id_hashes = {i for i, _ in people if i}
+    phone_hashes = {p for _, p in people if p}
+    if not id_hashes and not phone_hashes:
+        return []
+    match = Q()
+    if id_hashes:
+        match |= Q(id_number_hash__in=id_hashes)
+    if phone_hashes:
+        match |= Q(phone_hash__in=phone_hashes)
+    hits: dict[int, set[str]] = {}
+    rows = (
+        Petitioner.objects.filter(match)
+        .exclude(petition_id=petition.pk)
+        .values_list("petition_id", "id_number_hash", "phone_hash")[:200]
+    )
+    for pid, id_hash, phone_hash in rows:
+        reasons = hits.setdefault(pid, set())
+        if id_hash and id_hash in id_hashes:
+            reasons.add("id_number")
+        if phone_hash and phone_hash in phone_hashes:
+            reasons.add("phone")
+    visible = (
+        scope.petitions_visible_to(user)
+        .filter(pk__in=list(hits), received_on__lte=petition.received_on)
+        .select_related("registered_org")
+        .order_by("-received_on", "-id")[:SIMILAR_LIMIT]
+    )
+    return [SimilarPetition(p, tuple(sorted(hits[p.pk]))) for p in visible]
+
+
+def holders(petition: Petition) -> list[Stage]:
+    return [s for s in petition.stages.all() if s.closed_on is None and s.kind != StageKind.REPORT]
+
+
+def legal_suggestions(petition: Petition, similar: list[SimilarPetition]) -> list[dict[str, Any]]:
+    """What the law says about this petition given the same petitioner's earlier ones (staff decide).
+
+    - 第三十六条第三款: a matter concluded after 复核, raised again with the same facts and reasons → 不再受理.
+    - 第十九条第三款: a matter accepted or in handling below, raised again with a superior → 不予受理.
+    """
+    if petition.state not in ("registered", "awaiting_acceptance"):
+        return []
+    suggestions: list[dict[str, Any]] = []
+    current = [s.org for s in holders(petition)]
+    for item in similar:
+        earlier = item.petition
+        if earlier.is_final:
+            suggestions.append(
+                {
+                    "action": "decline",
+                    "reason": "final",
+                    "related": earlier.pk,
+                    "related_number": earlier.number,
+                    "article": "《信访工作条例》第三十六条第三款",
+                    "message": f"同一信访人的信访件{earlier.number}已经复核终结；如以同一事实和理由提出，应不再受理。",
+                }
+            )
+        elif earlier.state in ACCEPTED_STATES:
+            lower = [s.org for s in holders(earlier)]
+            if any(h.pk != c.pk and h.is_within(c.region_root()) for h in lower for c in current):
+                suggestions.append(
+                    {
+                        "action": "decline",
+                        "reason": "in_progress_elsewhere",
+                        "related": earlier.pk,
+                        "related_number": earlier.number,
+                        "article": "《信访工作条例》第十九条第三款",
+                        "message": f"同一信访人的信访件{earlier.number}正在{lower[0].name}办理中；"
+                        "如属同一信访事项，上级机关不予受理。",
+                    }
+                )
+    return suggestions

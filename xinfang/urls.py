@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from xinfang.orgs.api import OrgListApi
+from xinfang.petitions.api import DocumentDocxApi, PetitionActionApi, PetitionDetailApi, PetitionListCreateApi
+
+admin.site.site_header = "信访事项办理系统 管理"
+admin.site.site_title = "xinfang"
+
+api_v1 = [
+    path("orgs/", OrgListApi.as_view(), name="org-list"),
+    path("petitions/", PetitionListCreateApi.as_view(), name="petition-list"),
+    path("petitions/<int:petition_id>/", PetitionDetailApi.as_view(), name="petition-detail"),
+    path("petitions/<int:petition_id>/actions/", PetitionActionApi.as_view(), name="petition-actions"),
+    path(
+        "petitions/<int:petition_id>/documents/<int:document_id>/docx/",
+        DocumentDocxApi.as_view(),
+        name="document-docx",
+    ),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/", include(api_v1)),
+]
