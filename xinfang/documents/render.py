@@ -108,6 +108,7 @@ SAMPLE_CONTEXT: Final[dict[str, str]] = {
 
 _VALUE_END: Final = "。；，、"
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in .docx XML
 _DOUBLED_STOP = re.compile(r"([。！？])。+")
 _STOP_AFTER_PAUSE = re.compile(r"[；，、]。")
 _PAUSE_AFTER_STOP = re.compile(r"。([，；])")
@@ -170,7 +171,8 @@ def build_context(context: Mapping[str, object]) -> dict[str, str]:
 def tidy(text: str) -> str:
     """Strip trailing spaces and outer blank lines, keep at most one blank line in a row, and
     mend doubled punctuation where a value met the template's own ("。。" → "。", "；。" → "。")."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    text = _CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in text.split("\n")]
     text = "\n".join(lines).strip("\n")
     text = _STOP_AFTER_PAUSE.sub("。", _DOUBLED_STOP.sub(r"\1", text))
     text = _PAUSE_AFTER_STOP.sub(r"\1", text)

@@ -256,6 +256,7 @@ def test_context_is_normalised():
 def test_tidy_collapses_blank_lines_and_punctuation():
     assert tidy("a  \n\n\n\n\nb\n\n") == "a\n\nb"
     assert tidy("\n\n标题\n正文。。\n理由；。") == "标题\n正文。\n理由。"
+    assert tidy("标题\r\n正文\x00\x1b。") == "标题\n正文。"
 
 
 # --- admin overrides ------------------------------------------------------------------------------------

@@ -91,7 +91,9 @@ def register(actor: User, seq: int = 1) -> Petition:
 def transferred(people: dict[str, User]) -> Petition:
     """A petition the 信访局 has transferred to 住建局: awaiting its acceptance."""
     petition = register(people["dq_clerk"])
-    return services.petition_transfer(petition.pk, actor=people["dq_clerk"], on=TRANSFERRED_ON, to_org="330521-ZJJ")
+    return services.petition_transfer(
+        petition.pk, actor=people["dq_clerk"], on=TRANSFERRED_ON, to_org="330521-ZJJ"
+    )
 
 
 def in_handling(people: dict[str, User]) -> Petition:
@@ -157,7 +159,9 @@ class Race:
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=body, args=item, name=item[0], daemon=True) for item in calls.items()]
+        threads = [
+            threading.Thread(target=body, args=item, name=item[0], daemon=True) for item in calls.items()
+        ]
         for thread in threads:
             thread.start()
         try:
@@ -280,8 +284,13 @@ def test_two_transfers_without_any_gate_repeatedly(people):
         barrier = threading.Barrier(2)
         results = {name: Result() for name in TARGETS}
 
-        def body(name: str, actor: User, pk: int = petition.pk, results: dict[str, Result] = results,
-                 barrier: threading.Barrier = barrier) -> None:
+        def body(
+            name: str,
+            actor: User,
+            pk: int = petition.pk,
+            results: dict[str, Result] = results,
+            barrier: threading.Barrier = barrier,
+        ) -> None:
             try:
                 barrier.wait(TIMEOUT)
                 results[name].value = services.petition_transfer(
@@ -307,7 +316,9 @@ def test_two_transfers_without_any_gate_repeatedly(people):
 # --- 受理 against 撤回 ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("first", ["accept", "withdraw", None], ids=["accept-first", "withdraw-first", "either"])
+@pytest.mark.parametrize(
+    "first", ["accept", "withdraw", None], ids=["accept-first", "withdraw-first", "either"]
+)
 def test_accept_and_withdraw_at_once_end_consistent(people, monkeypatch, first):
     petition = transferred(people)
     race = Race(monkeypatch, _base, "check_on")
@@ -316,7 +327,10 @@ def test_accept_and_withdraw_at_once_end_consistent(people, monkeypatch, first):
         {
             "accept": lambda: services.petition_accept(petition.pk, actor=people["dq_zjj"], on=ACCEPTED_ON),
             "withdraw": lambda: services.petition_withdraw(
-                petition.pk, actor=people["dq_clerk"], on=ACCEPTED_ON, reason="信访人来电表示问题已解决，申请撤回。"
+                petition.pk,
+                actor=people["dq_clerk"],
+                on=ACCEPTED_ON,
+                reason="信访人来电表示问题已解决，申请撤回。",
             ),
         },
         first=first,
@@ -326,7 +340,11 @@ def test_accept_and_withdraw_at_once_end_consistent(people, monkeypatch, first):
     assert results["withdraw"].ok, results["withdraw"].error
     petition.refresh_from_db()
     # Whoever held the lock first, the petition ends withdrawn with every clock stopped: no orphan stage.
-    assert (petition.state, petition.closed_on, petition.last_action_on) == (State.WITHDRAWN, ACCEPTED_ON, ACCEPTED_ON)
+    assert (petition.state, petition.closed_on, petition.last_action_on) == (
+        State.WITHDRAWN,
+        ACCEPTED_ON,
+        ACCEPTED_ON,
+    )
     assert open_stages(petition) == []
     notice = Stage.objects.get(petition=petition, kind=StageKind.NOTICE)
     handling = list(Stage.objects.filter(petition=petition, kind=StageKind.HANDLING))
@@ -411,7 +429,9 @@ def test_two_registrations_in_one_county_get_distinct_numbers(people, monkeypatc
     race = Race(monkeypatch, intake, "_next_number")
 
     # Two units of 德清县 share the county's counter: its 信访局 and its 住建局 (which opens a notice).
-    results = race.run({"xfj": lambda: register(people["dq_clerk"], 1), "zjj": lambda: register(people["dq_zjj"], 2)})
+    results = race.run(
+        {"xfj": lambda: register(people["dq_clerk"], 1), "zjj": lambda: register(people["dq_zjj"], 2)}
+    )
 
     assert all(r.ok for r in results.values()), results
     # The second either waited on the counter row lock or, for the year's first number, on the
@@ -461,4 +481,3 @@ def test_two_api_posts_at_once_one_200_one_409(people, monkeypatch, second):
     assert (stage.kind, stage.org.code) == (StageKind.HANDLING, "330521-ZJJ")
     assert actions(petition) == ["register", "transfer", "accept"]
     assert kinds(petition).count(DocumentKind.ACCEPTANCE_NOTICE) == 1
-

@@ -389,3 +389,23 @@ def test_id_number_helper_is_valid():
 
     assert validate_id_number(id_number(7)) == id_number(7)
     assert letter()["kind"] == "request"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_it_sends_accusation_content_to_the_competent_body_only(api):
+    clerk = api("dq_clerk")
+    pid = register(
+        clerk,
+        kind="accusation",
+        route="",
+        accused_org="330521-ZJJ",
+        subject="检举某局工作人员",
+        content="某局工作人员王某收受开发商红包。",
+    )["id"]
+    p = act(clerk, pid, "refer", "2025-11-12", to_org="330521-JW")
+    slip = next(d for d in p["documents"] if d["kind"] == "referral_slip")
+    assert "收受开发商红包" in slip["text"]
+    p = act(api("dq_jw"), pid, "accept", "2025-11-13")
+    act(api("dq_jw"), pid, "decide", "2025-12-01", outcome="unsubstantiated", opinion="经查不属实。")
+    act(api("dq_jw"), pid, "deliver", "2025-12-02", method="mail")
+    assert api("dq_zjj").get(f"/api/v1/petitions/{pid}/").status_code == 404

@@ -1,0 +1,92 @@
+"""The public contracts of DESIGN.md §6 that are not a transition: orgs, schema, documents, tokens, lists."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from docx import Document as DocxDocument
+
+from xinfang.orgs.models import User
+from xinfang.petitions.tests.helpers import act, register
+
+pytestmark = pytest.mark.django_db
+TODAY = "2026-11-23 10:00 +0800"
+
+
+def test_it_lists_the_whole_org_tree_to_any_user(api, region):
+    body = api("dq_wukang").get("/api/v1/orgs/").json()
+    assert len(body) == len(region.orgs)
+    city_bureau = next(o for o in body if o["code"] == "330500-XFJ")
+    assert set(city_bureau) >= {"id", "code", "name", "type", "level", "parent"}
+    assert city_bureau["type"] == "bureau" and city_bureau["level"] == "city"
+    county_zjj = next(o for o in body if o["code"] == "330521-ZJJ")
+    assert county_zjj["supervisor"] == next(o["id"] for o in body if o["code"] == "330500-ZJJ")
+
+
+def test_it_serves_the_openapi_schema(api):
+    response = api("dq_clerk").get("/api/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/orgs/",
+        "/api/v1/petitions/",
+        "/api/v1/petitions/{petition_id}/",
+        "/api/v1/petitions/{petition_id}/actions/",
+    ):
+        assert path in paths, path
+    actions = schema["components"]["schemas"]["ActionInputRequest"]["properties"]["action"]
+    assert "request_reexamination" in str(actions) or "ActionEnum" in str(actions)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_it_downloads_a_notice_as_docx(api):
+    clerk = api("dq_clerk")
+    pid = register(clerk)["id"]
+    body = act(clerk, pid, "transfer", "2025-11-12", to_org="330521-ZJJ")
+    doc = next(d for d in body["documents"] if d["title"] == "转送告知书")
+    response = clerk.get(doc["docx_url"])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = "\n".join(p.text for p in DocxDocument(io.BytesIO(response.content)).paragraphs)
+    assert "转送告知书" in text and "德清县住房和城乡建设局" in text
+    assert api("cx_clerk").get(doc["docx_url"]).status_code == 404
+
+
+def test_the_token_command_creates_a_user_and_the_token_works(region, capsys):
+    call_command("token", "newclerk", "--org", "330522-XFJ", "--role", "clerk")
+    key = capsys.readouterr().out.strip()
+    assert len(key) == 40
+    user = User.objects.get(username="newclerk")
+    assert (user.org.code, user.role) == ("330522-XFJ", "clerk")
+    call_command("token", "newclerk")
+    assert capsys.readouterr().out.strip() == key
+    response = Client().get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    with pytest.raises(Exception, match="--org"):
+        call_command("token", "ghost")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_it_filters_the_list_and_scopes_it_by_region(api):
+    dq, cx, city = api("dq_clerk"), api("cx_clerk"), api("city_clerk")
+    a = register(dq, received_on="2026-03-01", subject="德清违建")["id"]
+    b = register(cx, received_on="2026-04-01", subject="长兴欠薪", region="330522")["id"]
+    act(dq, a, "transfer", "2026-03-02", to_org="330521-ZJJ")
+    ids = lambda client, qs="": {r["id"] for r in client.get(f"/api/v1/petitions/{qs}").json()["results"]}  # noqa: E731
+    assert ids(dq) == {a}
+    assert ids(cx) == {b}
+    assert ids(city) == {a, b}
+    assert ids(api("dq_zjj")) == {a}
+    assert ids(api("cx_zjj")) == set()
+    assert ids(city, "?q=欠薪") == {b}
+    assert ids(city, "?state=awaiting_acceptance") == {a}
+    assert ids(city, "?org=330521-ZJJ") == {a}
+    assert ids(city, "?received_from=2026-03-15") == {b}
+    assert ids(city, "?received_to=2026-03-15") == {a}
+    bad = city.get("/api/v1/petitions/?received_from=soon")
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_date")
