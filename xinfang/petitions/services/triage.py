@@ -137,8 +137,17 @@ def _send(
             "assign": DocumentKind.ASSIGNMENT_LETTER,
             "refer": DocumentKind.REFERRAL_SLIP,
         }[action]
+        # The body that is to handle the matter gets its content, an accusation included (第三十条第一款);
+        # the guard above has made sure it is not the accused unit (第三十条第三款).
         _base.issue(
-            petition, event, slip, issuing_org=holder, on=on, to_org=target, report_due_on=report_due_on
+            petition,
+            event,
+            slip,
+            issuing_org=holder,
+            on=on,
+            to_org=target,
+            report_due_on=report_due_on,
+            confidential="",
         )
         # 第二十三条第一款: 转送、交办……并告知信访人转送、交办去向.
         _base.issue(
