@@ -81,7 +81,7 @@ def _send(
         target = resolve_org(to_org)
         _guard_target(petition, holder, target)
         if action == "refer":
-            _guard_referral(petition, target)
+            _guard_referral(petition, holder, target)
         elif petition.route == Route.LITIGATION and target.type != OrgType.LEGAL:
             raise Invalid(
                 "to_org",
@@ -157,7 +157,7 @@ def _send(
         return petition
 
 
-def _guard_referral(petition: Petition, target: Org) -> None:
+def _guard_referral(petition: Petition, holder: Org, target: Org) -> None:
     if petition.kind == Kind.ACCUSATION:
         if target.type != OrgType.DISCIPLINE:
             raise Invalid(
@@ -165,7 +165,7 @@ def _guard_referral(petition: Petition, target: Org) -> None:
                 "检举控告类事项应按管理权限移送纪检监察机关（《信访工作条例》第二十二条第二款）。",
                 code="refer_to_discipline",
             )
-    elif target.type != OrgType.LEGAL:
+    elif target.type != OrgType.LEGAL or target.parent_id != holder.region_root().pk:
         raise Invalid(
             "to_org",
             "涉法涉诉事项应移送同级政法部门（《信访工作条例》第二十二条第二款）。",

@@ -195,6 +195,12 @@ class Race:
             time.sleep(0.01)
         return queries
 
+    @property
+    def winner(self) -> str:
+        """The racer that took the lock first."""
+        assert self.holder is not None
+        return self.holder
+
     def assert_serialised(self, *lock: str) -> None:
         """Every other racer was seen blocked on `lock`, and got past it only after the release."""
         others = sorted(set(self.locked_at) - {self.holder})
@@ -244,6 +250,7 @@ def assert_transferred_once(petition: Petition, winner: str, loser: str) -> None
     assert petition.state == State.AWAITING_ACCEPTANCE
     assert petition.last_action_on == TRANSFERRED_ON
     [notice] = open_stages(petition)
+    assert notice.from_org is not None
     assert (notice.kind, notice.org.code, notice.from_org.code) == (StageKind.NOTICE, target, "330521-XFJ")
     triage = Stage.objects.get(petition=petition, kind=StageKind.TRIAGE)
     assert (triage.closed_on, triage.outcome) == (TRANSFERRED_ON, Outcome.TRANSFERRED)
@@ -275,7 +282,7 @@ def test_two_transfers_at_once_only_one_goes_through(people, monkeypatch):
     )
 
     winner, loser = split(results)
-    assert winner == race.holder
+    assert winner == race.winner
     race.assert_serialised(*PETITION_ROW_LOCK)
     assert_transfer_refused(results[loser].error)
     assert_transferred_once(petition, winner, loser)
@@ -353,7 +360,7 @@ def test_accept_and_withdraw_at_once_end_consistent(people, monkeypatch, first):
     assert open_stages(petition) == []
     notice = Stage.objects.get(petition=petition, kind=StageKind.NOTICE)
     handling = list(Stage.objects.filter(petition=petition, kind=StageKind.HANDLING))
-    if race.holder == "accept":
+    if race.winner == "accept":
         # Accepted first; the withdrawal, serialised after it, saw the handling stage and closed it.
         assert results["accept"].ok, results["accept"].error
         assert notice.outcome == Outcome.ACCEPTED
@@ -405,7 +412,7 @@ def test_two_extensions_at_once_only_one_is_recorded(people, monkeypatch):
     )
 
     winner, loser = split(results)
-    assert winner == race.holder
+    assert winner == race.winner
     race.assert_serialised(*PETITION_ROW_LOCK)
     error = results[loser].error
     assert isinstance(error, IllegalTransition), error
@@ -444,7 +451,7 @@ def test_two_registrations_in_one_county_get_distinct_numbers(people, monkeypatc
     race.assert_serialised('"petitions_counter"')
     numbers = {name: r.value.number for name, r in results.items()}
     assert sorted(numbers.values()) == [f"3305212026{earlier + n:07d}" for n in (1, 2)]
-    assert numbers[race.holder] == f"3305212026{earlier + 1:07d}"
+    assert numbers[race.winner] == f"3305212026{earlier + 1:07d}"
     assert Counter.objects.get(key="330521-2026").value == earlier + 2
     assert Petition.objects.count() == earlier + 2
     for name, kind in (("xfj", StageKind.TRIAGE), ("zjj", StageKind.NOTICE)):
@@ -469,15 +476,18 @@ def test_two_api_posts_at_once_one_200_one_409(people, monkeypatch, second):
     body = {"action": "accept", "on": ACCEPTED_ON.isoformat()}
     clients = {"first": client_for(people["dq_zjj"]), "second": client_for(people[second])}
 
-    results = race.run({name: lambda c=c: c.post(url, body, format="json") for name, c in clients.items()})
+    def post(client: APIClient) -> Callable[[], Any]:
+        return lambda: client.post(url, body, format="json")
+
+    results = race.run({name: post(client) for name, client in clients.items()})
 
     assert all(r.ok for r in results.values()), results
     statuses = {name: r.value.status_code for name, r in results.items()}
-    assert statuses[race.holder] == 200, results[race.holder].value.json()
-    [loser] = set(statuses) - {race.holder}
+    assert statuses[race.winner] == 200, results[race.winner].value.json()
+    [loser] = set(statuses) - {race.winner}
     assert statuses[loser] == 409, results[loser].value.json()
     assert results[loser].value.json()["code"] == "illegal_transition"
-    assert results[race.holder].value.json()["state"] == State.IN_HANDLING
+    assert results[race.winner].value.json()["state"] == State.IN_HANDLING
     race.assert_serialised(*PETITION_ROW_LOCK)
 
     petition.refresh_from_db()
@@ -497,20 +507,17 @@ def test_two_api_transfers_at_once_one_200_one_refused(people, monkeypatch):
         "to_rsj": (client_for(people["dq_clerk2"]), TARGETS["to_rsj"]),
     }
 
-    results = race.run(
-        {
-            name: lambda c=c, to=to: c.post(
-                url, {"action": "transfer", "on": TRANSFERRED_ON.isoformat(), "to_org": to}, format="json"
-            )
-            for name, (c, to) in posts.items()
-        }
-    )
+    def post(client: APIClient, to_org: str) -> Callable[[], Any]:
+        body = {"action": "transfer", "on": TRANSFERRED_ON.isoformat(), "to_org": to_org}
+        return lambda: client.post(url, body, format="json")
+
+    results = race.run({name: post(client, to_org) for name, (client, to_org) in posts.items()})
 
     assert all(r.ok for r in results.values()), results
-    [loser] = set(results) - {race.holder}
-    assert results[race.holder].value.status_code == 200, results[race.holder].value.json()
+    [loser] = set(results) - {race.winner}
+    assert results[race.winner].value.status_code == 200, results[race.winner].value.json()
     refusal = results[loser].value
     # Refused as in assert_transfer_refused: today 403 not_holder, 409 would be the better answer.
     assert (refusal.status_code, refusal.json()["code"]) in ((403, "not_holder"), (409, "illegal_transition"))
     race.assert_serialised(*PETITION_ROW_LOCK)
-    assert_transferred_once(petition, race.holder, loser)
+    assert_transferred_once(petition, race.winner, loser)

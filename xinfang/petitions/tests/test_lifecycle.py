@@ -203,6 +203,15 @@ def test_it_diverts_routes_one_to_five_and_refers_litigation_and_accusations(api
     lawsuit = register(clerk, route="litigation", subject="对法院判决不服")["id"]
     wrong = act(clerk, lawsuit, "transfer", "2025-11-12", expect=422, to_org="330521-ZJJ")
     assert wrong["code"] == "litigation_to_legal"
+    city_level = act(api("city_clerk"), lawsuit, "refer", "2025-11-12", expect=403, to_org="330500-ZFW")
+    assert city_level["code"] == "not_holder"
+    assert (
+        act(clerk, lawsuit, "refer", "2025-11-12", expect=422, to_org="330500-ZFW")["code"] == "out_of_scope"
+    )
+    at_city = register(api("city_clerk"), org="330500-XFJ", route="litigation")["id"]
+    lower = act(api("city_clerk"), at_city, "refer", "2025-11-12", expect=422, to_org="330521-ZFW")
+    assert lower["code"] == "refer_to_legal"  # 同级政法部门 only (第二十二条第二款)
+    act(api("city_clerk"), at_city, "refer", "2025-11-12", to_org="330500-ZFW")
     p = act(clerk, lawsuit, "refer", "2025-11-12", to_org="330521-ZFW")
     assert stage(p, "notice")["org"]["code"] == "330521-ZFW"
     act(zfw, lawsuit, "divert", "2025-11-14", procedure="申请再审")
