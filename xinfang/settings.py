@@ -152,6 +152,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionKindEnum": "xinfang.petitions.models.Kind",
+        "PetitionerKindEnum": "xinfang.petitions.models.PetitionerKind",
+        "ChannelEnum": "xinfang.petitions.models.Channel",
+        "StateEnum": "xinfang.petitions.models.State",
+    },
 }
 
 # The legal clock (DESIGN.md §3). A calendar-day limit whose last day is not a working day ends on

@@ -10,7 +10,6 @@ from xinfang.orgs.models import Org
 
 
 class OrgOutput(serializers.ModelSerializer[Org]):
-
     class Meta:
         model = Org
         fields = ("id", "code", "name", "type", "level", "region_code", "parent", "supervisor", "is_active")
@@ -19,7 +18,7 @@ class OrgOutput(serializers.ModelSerializer[Org]):
 class OrgListApi(APIView):
     """The whole org tree, unpaged: every signed-in user may read it (DESIGN.md §6)."""
 
-    @extend_schema(responses=OrgOutput(many=True))
+    @extend_schema(responses=OrgOutput(many=True), operation_id="orgs_list")
     def get(self, request: Request) -> Response:
         orgs = Org.objects.order_by("path")
         return Response(OrgOutput(orgs, many=True).data)

@@ -50,6 +50,138 @@ class PetitionCreateInput(serializers.Serializer[Any]):
     accused_org = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# Output shapes, for the OpenAPI document (the presenters below build these dicts).
+class OrgRefOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PetitionListItemOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="信访件编号")
+    state = serializers.ChoiceField(choices=State.choices)
+    state_label = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    received_on = serializers.DateField()
+    subject = serializers.CharField()
+    registered_org = OrgRefOutput()
+
+
+class PetitionListOutput(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PetitionListItemOutput(many=True)
+
+
+class StageOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    org = OrgRefOutput()
+    from_org = OrgRefOutput(allow_null=True)
+    opened_on = serializers.DateField()
+    due_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField()
+    decided_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    near_due = serializers.BooleanField()
+    days_left = serializers.IntegerField(allow_null=True)
+    paused = serializers.BooleanField()
+    paused_days = serializers.IntegerField()
+    extended_days = serializers.IntegerField()
+    due_basis = serializers.DictField(
+        help_text="截止日期的计算依据：起算日、规则、条款、天数、顺延、中止、延期"
+    )
+    objection_due_on = serializers.DateField(allow_null=True)
+
+
+class EventOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    on = serializers.DateField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    org = OrgRefOutput(allow_null=True)
+    data = serializers.DictField()
+    documents = serializers.ListField(child=serializers.IntegerField())
+
+
+class DocumentOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    issued_on = serializers.DateField()
+    addressee = serializers.ChoiceField(choices=["petitioner", "unit"])
+    to_org = OrgRefOutput(allow_null=True)
+    text = serializers.CharField()
+    docx_url = serializers.CharField()
+
+
+class PetitionerOutput(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    id_number = serializers.CharField(help_text="默认脱敏")
+    phone = serializers.CharField(help_text="默认脱敏")
+    address = serializers.CharField()
+    is_representative = serializers.BooleanField()
+
+
+class SimilarOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+    received_on = serializers.DateField()
+    subject = serializers.CharField()
+    is_final = serializers.BooleanField()
+    matched_on = serializers.ListField(child=serializers.CharField())
+
+
+class PetitionDetailOutput(PetitionListItemOutput):
+    query_code = serializers.CharField(help_text="查询码")
+    headcount = serializers.IntegerField()
+    is_group = serializers.BooleanField()
+    request = serializers.CharField()
+    content = serializers.CharField()
+    route = serializers.CharField()
+    category = serializers.CharField()
+    region = serializers.CharField()
+    place = serializers.CharField()
+    accused_org = OrgRefOutput(allow_null=True)
+    is_final = serializers.BooleanField()
+    closed_on = serializers.DateField(allow_null=True)
+    appeal_until = serializers.DateField(allow_null=True, help_text="请求复查/复核的最后一日")
+    appeal_basis = serializers.DictField()
+    overdue = serializers.BooleanField()
+    near_due = serializers.BooleanField()
+    petitioners = PetitionerOutput(many=True)
+    stages = StageOutput(many=True)
+    events = EventOutput(many=True)
+    documents = DocumentOutput(many=True)
+    similar = SimilarOutput(many=True)
+    suggestions = serializers.ListField(child=serializers.DictField())
+
+
+class ErrorOutput(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="稳定的错误代码")
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+ERRORS = {
+    400: ErrorOutput,
+    401: ErrorOutput,
+    403: ErrorOutput,
+    404: ErrorOutput,
+    409: ErrorOutput,
+    422: ErrorOutput,
+}
+
+
 def _org(org: Org | None) -> dict[str, Any] | None:
     return None if org is None else {"id": org.pk, "code": org.code, "name": org.name}
 
@@ -188,7 +320,8 @@ class PetitionListCreateApi(APIView):
             OpenApiParameter("received_from", dt.date),
             OpenApiParameter("received_to", dt.date),
         ],
-        responses={200: dict},
+        responses={200: PetitionListOutput, **ERRORS},
+        operation_id="petitions_list",
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -225,7 +358,11 @@ class PetitionListCreateApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self) or []
         return paginator.get_paginated_response([present_list_item(p) for p in page])
 
-    @extend_schema(request=PetitionCreateInput, responses={201: dict})
+    @extend_schema(
+        request=PetitionCreateInput,
+        responses={201: PetitionDetailOutput, **ERRORS},
+        operation_id="petitions_create",
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
@@ -246,7 +383,8 @@ def _get(request: Request, petition_id: int) -> tuple[Petition, User]:
 class PetitionDetailApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("reveal", bool, description="显示完整证件号码和电话（留痕）")],
-        responses={200: dict},
+        responses={200: PetitionDetailOutput, **ERRORS},
+        operation_id="petitions_retrieve",
     )
     def get(self, request: Request, petition_id: int) -> Response:
         petition, user = _get(request, petition_id)
@@ -257,7 +395,9 @@ class PetitionDetailApi(APIView):
 class PetitionActionApi(APIView):
     """One endpoint for every transition: {"action": NAME, "on": "YYYY-MM-DD", ...params}."""
 
-    @extend_schema(request=ActionInput, responses={200: dict})
+    @extend_schema(
+        request=ActionInput, responses={200: PetitionDetailOutput, **ERRORS}, operation_id="petitions_action"
+    )
     def post(self, request: Request, petition_id: int) -> Response:
         petition, user = _get(request, petition_id)
         petition = run_action(petition, user, request.data)
@@ -267,7 +407,8 @@ class PetitionActionApi(APIView):
 
 class DocumentDocxApi(APIView):
     @extend_schema(
-        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes}
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes},
+        operation_id="petitions_document_docx",
     )
     def get(self, request: Request, petition_id: int, document_id: int) -> HttpResponse:
         petition, _ = _get(request, petition_id)
