@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -99,15 +99,20 @@ class StageOutput(serializers.Serializer[Any]):
     objection_due_on = serializers.DateField(allow_null=True)
 
 
-class EventOutput(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    action = serializers.CharField()
-    on = serializers.DateField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
-    org = OrgRefOutput(allow_null=True)
-    data = serializers.DictField()
-    documents = serializers.ListField(child=serializers.IntegerField())
+# `data` and `errors` would shadow Serializer attributes, so these two shapes are built from dicts.
+EventOutput = inline_serializer(
+    "EventOutput",
+    {
+        "id": serializers.IntegerField(),
+        "action": serializers.CharField(),
+        "on": serializers.DateField(),
+        "at": serializers.DateTimeField(),
+        "actor": serializers.CharField(allow_null=True),
+        "org": OrgRefOutput(allow_null=True),
+        "data": serializers.DictField(),
+        "documents": serializers.ListField(child=serializers.IntegerField()),
+    },
+)
 
 
 class DocumentOutput(serializers.Serializer[Any]):
@@ -160,16 +165,22 @@ class PetitionDetailOutput(PetitionListItemOutput):
     near_due = serializers.BooleanField()
     petitioners = PetitionerOutput(many=True)
     stages = StageOutput(many=True)
-    events = EventOutput(many=True)
+    events = serializers.ListField(child=EventOutput)
     documents = DocumentOutput(many=True)
     similar = SimilarOutput(many=True)
     suggestions = serializers.ListField(child=serializers.DictField())
 
 
-class ErrorOutput(serializers.Serializer[Any]):
-    code = serializers.CharField(help_text="稳定的错误代码")
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+ErrorOutput = inline_serializer(
+    "ErrorOutput",
+    {
+        "code": serializers.CharField(help_text="稳定的错误代码"),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()), required=False
+        ),
+    },
+)
 
 
 ERRORS = {

@@ -62,6 +62,7 @@ def test_the_token_command_creates_a_user_and_the_token_works(region, capsys):
     key = capsys.readouterr().out.strip()
     assert len(key) == 40
     user = User.objects.get(username="newclerk")
+    assert user.org is not None
     assert (user.org.code, user.role) == ("330522-XFJ", "clerk")
     call_command("token", "newclerk")
     assert capsys.readouterr().out.strip() == key

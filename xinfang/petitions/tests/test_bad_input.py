@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 
 from xinfang.petitions.models import Document, Event, Petition, Petitioner, Stage
-from xinfang.petitions.tests.helpers import act, letter, person, register, stage
+from xinfang.petitions.tests.helpers import act, letter, person, register
 
 pytestmark = pytest.mark.django_db
 TODAY = "2026-11-23 10:00 +0800"
@@ -102,7 +102,7 @@ def test_it_rejects_bad_action_input_and_changes_nothing(api):
     pid = register(clerk)["id"]
     act(clerk, pid, "transfer", "2025-11-12", to_org="330521-ZJJ")
     act(unit, pid, "accept", "2025-11-20")
-    cases = [
+    cases: list[tuple[Any, str, str, int, str, dict[str, Any]]] = [
         # (client, action, on, expected status, code, params)
         (
             unit,
