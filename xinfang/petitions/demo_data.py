@@ -356,12 +356,19 @@ TOPICS = _parse_topics(_TOPICS)
 
 # ---------------------------------------------------------------------------------------- invented people
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程沈姚钱陆金俞"
 )
-GIVEN = "建国 秀英 桂芳 志强 海燕 伟 静 丽华 国平 春生 美玲 小红 德明 玉兰 文斌 永康 雪梅 金根 根宝 爱萍 晓东 立新 红霞 建华 水根 凤英 家豪 子涵 浩然 慧敏 国强 月娥 林芳 新民 卫东 素珍 明辉 佳怡 荣华 阿宝".split()
-ESTATES = "阳光花园 翠苑小区 英溪名苑 金桂苑 南湖家园 和平新村 城东公寓 银河湾小区 锦绣华庭".split()
-VILLAGES = "城北村 东衡村 三合村 新桥村 龙溪村 五星村 青石村 高桥村 双溪村 塘南村".split()
+GIVEN = _words(
+    "建国 秀英 桂芳 志强 海燕 伟 静 丽华 国平 春生 美玲 小红 德明 玉兰 文斌 永康 雪梅 金根 根宝 爱萍 晓东 立新 红霞 建华 水根 凤英 家豪 子涵 浩然 慧敏 国强 月娥 林芳 新民 卫东 素珍 明辉 佳怡 荣华 阿宝"
+)
+ESTATES = _words("阳光花园 翠苑小区 英溪名苑 金桂苑 南湖家园 和平新村 城东公寓 银河湾小区 锦绣华庭")
+VILLAGES = _words("城北村 东衡村 三合村 新桥村 龙溪村 五星村 青石村 高桥村 双溪村 塘南村")
 ROADS = ["环城北路", "人民路", "兴康路", "体育场路", "长兴大道", "明珠路", "千秋街", "太湖路"]
 COMPANIES = [
     "湖州恒远建筑劳务有限公司",
@@ -375,7 +382,7 @@ COMPANIES = [
 ]
 # Birth-place codes of the ID numbers: Huzhou's districts and counties.
 ID_REGIONS = ["330502", "330503", "330521", "330522", "330523"]
-MOBILE_PREFIXES = "133 135 136 137 138 139 150 151 158 159 177 180 187 189".split()
+MOBILE_PREFIXES = _words("133 135 136 137 138 139 150 151 158 159 177 180 187 189")
 
 APPROVERS = ["张国华（副局长）", "刘建明（局长）", "沈卫平（副主任）", "陆晓峰（副镇长）", "俞红梅（主任）"]
 EXTENSION_REASONS = [
@@ -383,11 +390,14 @@ EXTENSION_REASONS = [
     "需要会同多个部门联合调查，协调时间较长。",
     "需委托第三方机构进行鉴定评估。",
 ]
-OBJECTION_REASONS = [
-    "该事项涉及的用地审批不属于本单位职权范围，应由自然资源部门办理。",
-    "信访人反映的劳动报酬问题发生在外县企业，不属于本单位管辖。",
-    "该事项属于市场监管部门的监管职责，本单位无权处理。",
-]
+# What a unit says when it objects (异议) to a transfer, by unit.
+OBJECTION_REASONS = {
+    "ZJJ": "该事项涉及集体土地征收补偿，属于自然资源部门职责，不属于本单位职权范围。",
+    "RSJ": "信访人反映的问题属于住房保障事项，不属于本单位职权范围。",
+    "ZRZY": "该事项系物业服务纠纷，应由住房和城乡建设部门处理，不属于本单位职权范围。",
+    "SCJG": "该事项属于劳动保障监察职责，不属于本单位职权范围。",
+    "TOWN": "所涉设施由县级主管部门建设管理，不属于本街道（镇）职权范围。",
+}
 OPINIONS = {
     Outcome.SUPPORT: "经调查核实，信访人反映的问题基本属实。本单位已责成有关方面限期整改，并将跟踪落实情况。",
     Outcome.EXPLAIN: "经调查核实，信访人的诉求有一定合理性，但缺乏明确的政策依据，无法直接支持；已向信访人解释相关政策，"
@@ -503,34 +513,34 @@ class Planner:
         self.townships: dict[str, list[Org]] = {
             county: [region[f"{code}-GOV"] for code, _ in towns] for county, _, towns in COUNTIES
         }
+        self.town_names = {code: name for _, _, towns in COUNTIES for code, name in towns}
         # A few people who write again and again (the same ID number on several petitions).
         self.regulars = [self._person() for _ in range(6)]
 
     # -- people -------------------------------------------------------------------------------------
 
-    def _address(self, county: str, town: Org) -> str:
-        county_name = next(name for code, name, _ in COUNTIES if code == county)
-        where = self.rng.choice(VILLAGES) if town.name.endswith("人民政府") else self.rng.choice(ESTATES)
-        return (
-            f"湖州市{county_name}{town.name.removeprefix(county_name).removesuffix('街道办事处').removesuffix('人民政府')}"
-            f"{where}{self.rng.randint(1, 88)}号"
-        )
+    def _address(self, town: Org) -> str:
+        county_name = next(name for code, name, _ in COUNTIES if code == town.region_code[:6])
+        town_name = self.town_names[town.region_code]
+        where = self.rng.choice(VILLAGES) if town_name.endswith("镇") else self.rng.choice(ESTATES)
+        return f"湖州市{county_name}{town_name}{where}{self.rng.randint(1, 88)}号"
 
-    def _person(self, county: str = "330521", representative: bool = False) -> services.PetitionerInput:
-        town = self.rng.choice(self.townships[county])
+    def _person(self, town: Org | None = None, representative: bool = False) -> services.PetitionerInput:
+        if town is None:
+            town = self.rng.choice([t for towns in self.townships.values() for t in towns])
         return services.PetitionerInput(
             name=_name(self.rng),
             id_number=_id_number(self.rng),
             phone=_phone(self.rng),
-            address=self._address(county, town),
+            address=self._address(town),
             is_representative=representative,
         )
 
-    def _people(self, county: str, channel: str, topic: Topic) -> tuple[list[services.PetitionerInput], int]:
+    def _people(self, town: Org, channel: str, topic: Topic) -> tuple[list[services.PetitionerInput], int]:
         rng = self.rng
         if channel == Channel.VISIT and topic.group and rng.random() < 0.6:
             headcount = rng.randint(6, 40)
-            reps = [self._person(county, representative=True) for _ in range(rng.randint(2, 5))]
+            reps = [self._person(town, representative=True) for _ in range(rng.randint(2, 5))]
             return reps, headcount
         if topic.kind != Kind.ACCUSATION and rng.random() < 0.04:
             company = rng.choice(COMPANIES)
@@ -545,23 +555,23 @@ class Planner:
             person = rng.choice(self.regulars)
             return [services.PetitionerInput(**vars(person))], 1
         if channel == Channel.LETTER and rng.random() < 0.15:
-            people = [self._person(county) for _ in range(rng.randint(2, 3))]
+            people = [self._person(town) for _ in range(rng.randint(2, 3))]
             return people, len(people)
-        return [self._person(county)], 1
+        return [self._person(town)], 1
 
     # -- where ---------------------------------------------------------------------------------------
 
     def _channel(self, topic: Topic) -> str:
         weights = {
-            Channel.ONLINE: 34,
-            Channel.LETTER: 24,
-            Channel.VISIT: 26,
-            Channel.PHONE: 11,
+            Channel.ONLINE: 42,
+            Channel.LETTER: 22,
+            Channel.VISIT: 18,
+            Channel.PHONE: 12,
             Channel.FAX: 2,
-            Channel.OTHER: 3,
+            Channel.OTHER: 4,
         }
         if topic.group:
-            weights[Channel.VISIT] += 15
+            weights[Channel.VISIT] += 12
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def _unit(self, county: str, topic: Topic) -> Org:
@@ -596,12 +606,12 @@ class Planner:
             mode = "county"
         county = rng.choices(["330521", "330522"], weights=[55, 45])[0]
         channel = self._channel(topic)
-        people, headcount = self._people(county, channel, topic)
         unit = self._unit(county, topic)
-        plan = Plan(scenario, expect, topic, county, f"{county}-XFJ", unit.code, channel, people, headcount)
         town = unit if unit.type == OrgType.TOWNSHIP else rng.choice(self.townships[county])
+        people, headcount = self._people(town, channel, topic)
+        plan = Plan(scenario, expect, topic, county, f"{county}-XFJ", unit.code, channel, people, headcount)
         plan.words = {
-            "town": town.name.split("县", 1)[-1].removesuffix("办事处").removesuffix("人民政府"),
+            "town": self.town_names[town.region_code],
             "village": rng.choice(VILLAGES),
             "estate": rng.choice(ESTATES),
             "road": rng.choice(ROADS),
@@ -609,7 +619,7 @@ class Planner:
             "building": str(rng.randint(1, 24)),
             "month": str(rng.randint(1, 12)),
             "months": str(rng.randint(2, 8)),
-            "years": str(rng.randint(2, 9)),
+            "years": str(rng.randint(2, 6)),
             "times": str(rng.randint(3, 9)),
             "amount": f"{rng.randint(8, 260) * 500:,}",
             "count": str(max(headcount, rng.randint(3, 30))),
@@ -783,6 +793,11 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
+def _objection_reason(plan: Plan) -> str:
+    suffix = "TOWN" if plan.topic.unit == "TOWN" else plan.handler.split("-", 1)[1]
+    return OBJECTION_REASONS.get(suffix, "该事项不属于本单位职权范围，请予核实。")
+
+
 def _is_petition_route(t: Topic) -> bool:
     return t.kind == Kind.REQUEST and t.route == Route.PETITION
 
@@ -840,7 +855,7 @@ class Scenarios:
     # -- 异议待核 --
     def objected_fresh(self, name: str, expect: str) -> Plan:
         plan = self.p.plan(name, expect, _is_petition_route, mode="county")
-        plan.steps.append(Step("object", (1, 4), {"reason": self.rng.choice(OBJECTION_REASONS)}))
+        plan.steps.append(Step("object", (1, 4), {"reason": _objection_reason(plan)}))
         plan.tail = (0, 4)
         return plan
 
@@ -891,7 +906,7 @@ class Scenarios:
     def handling_objection_rejected(self, name: str, expect: str) -> Plan:
         plan = self.p.plan(name, expect, _is_county_petition, mode="county")
         plan.steps += [
-            Step("object", (1, 4), {"reason": self.rng.choice(OBJECTION_REASONS)}),
+            Step("object", (1, 4), {"reason": _objection_reason(plan)}),
             Step("object_reject", (1, 4), {"reason": "经核实，该事项属于你单位法定职责范围，请依法办理。"}),
             Step("accept", (1, 8)),
         ]
@@ -985,7 +1000,11 @@ class Scenarios:
         )
         plan.steps[-1].params["to_org"] = wrong
         plan.steps += [
-            Step("object", (1, 4), {"reason": self.rng.choice(OBJECTION_REASONS)}),
+            Step(
+                "object",
+                (1, 4),
+                {"reason": f"该事项属于{self.p.region[right].name}的职责，不属于本单位职权范围。"},
+            ),
             Step("object_approve", (1, 4), {"reason": "经核实，异议成立，材料收回另行转送。"}),
             Step("transfer", (1, 5), {"to_org": right}),
         ]

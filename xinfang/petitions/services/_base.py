@@ -93,10 +93,18 @@ def held_stage(petition: Petition, actor: User, *kinds: str, action: str) -> Sta
             f"信访件当前状态为“{petition.get_state_display()}”，不能执行“{action}”。",
             code="illegal_transition",
         )
-    mine = [s for s in stages if s.org_id in scope.acting_org_ids(actor)]
-    if not mine:
-        scope.require_acts_for(actor, stages[0].org_id)
+    acting = scope.acting_org_ids(actor)
+    mine = [s for s in stages if s.org_id in acting]
     scope.require_acting_role(actor)
+    if not mine:
+        if petition.stages.filter(org_id__in=acting, closed_on__isnull=False).exists():
+            # This org held the matter and has passed it on (e.g. the loser of two concurrent transfers):
+            # a conflict with the current state, not a question of scope.
+            raise IllegalTransition(
+                f"该信访件已由{stages[0].org.name}办理，本单位不能再执行“{action}”。",
+                code="illegal_transition",
+            )
+        scope.require_acts_for(actor, stages[0].org_id)
     return mine[0]
 
 

@@ -237,3 +237,14 @@ def test_it_keeps_personal_data_encrypted_masked_and_audited(api, users):
     masked = api("dq_supervisor").get(f"/api/v1/petitions/{body['id']}/?reveal=1").json()
     assert masked["petitioners"][0]["phone"] == "139****5678"
     assert PersonalDataAccess.objects.count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_second_transfer_by_the_sender_is_a_conflict_not_a_scope_error(api):
+    clerk = api("dq_clerk")
+    pid = register(clerk)["id"]
+    act(clerk, pid, "transfer", "2025-11-12", to_org="330521-ZJJ")
+    again = act(clerk, pid, "transfer", "2025-11-12", expect=409, to_org="330521-RSJ")
+    assert again["code"] == "illegal_transition"
+    # The city bureau never held it: that is a question of scope.
+    assert act(api("city_clerk"), pid, "accept", "2025-11-13", expect=403)["code"] == "not_holder"

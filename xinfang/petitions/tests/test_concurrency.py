@@ -238,9 +238,9 @@ TARGETS = {"to_zjj": "330521-ZJJ", "to_rsj": "330521-RSJ"}
 
 def assert_transfer_refused(error: Exception | None) -> None:
     # The loser re-reads the stages under the lock and finds the 15-day stage gone to the winner's unit.
-    # Today that is 403 not_holder ("该环节由其他单位办理"); a 409 would be the better answer, and passes too.
+    # The loser's org has passed the matter on: a state conflict (409), not a scope refusal.
     assert isinstance(error, IllegalTransition | Forbidden), error
-    assert error.code in ("illegal_transition", "not_holder"), error.code
+    assert error.code == "illegal_transition", error.code
 
 
 def assert_transferred_once(petition: Petition, winner: str, loser: str) -> None:
@@ -517,7 +517,7 @@ def test_two_api_transfers_at_once_one_200_one_refused(people, monkeypatch):
     [loser] = set(results) - {race.winner}
     assert results[race.winner].value.status_code == 200, results[race.winner].value.json()
     refusal = results[loser].value
-    # Refused as in assert_transfer_refused: today 403 not_holder, 409 would be the better answer.
-    assert (refusal.status_code, refusal.json()["code"]) in ((403, "not_holder"), (409, "illegal_transition"))
+    # Refused as in assert_transfer_refused: 409, the matter has already been sent on.
+    assert (refusal.status_code, refusal.json()["code"]) == (409, "illegal_transition")
     race.assert_serialised(*PETITION_ROW_LOCK)
     assert_transferred_once(petition, race.winner, loser)
