@@ -97,9 +97,9 @@ def held_stage(petition: Petition, actor: User, *kinds: str, action: str) -> Sta
     mine = [s for s in stages if s.org_id in acting]
     scope.require_acting_role(actor)
     if not mine:
-        if petition.stages.filter(org_id__in=acting, closed_on__isnull=False).exists():
-            # This org held the matter and has passed it on (e.g. the loser of two concurrent transfers):
-            # a conflict with the current state, not a question of scope.
+        if petition.stages.filter(org_id__in=acting, kind__in=kinds, closed_on__isnull=False).exists():
+            # This org held this very step and has passed the matter on (e.g. the loser of two concurrent
+            # transfers): a conflict with the current state, not a question of scope.
             raise IllegalTransition(
                 f"该信访件已由{stages[0].org.name}办理，本单位不能再执行“{action}”。",
                 code="illegal_transition",
