@@ -92,7 +92,7 @@ def build_region() -> Region:
                 )
                 orgs[o.code] = o
             for town_code, town_name in townships:
-                label = "街道办事处" if town_name.endswith("街道") else "人民政府"
+                label = "办事处" if town_name.endswith("街道") else "人民政府"
                 o = _org(
                     f"{town_code}-GOV",
                     f"{county_name}{town_name}{label}",

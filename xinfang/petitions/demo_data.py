@@ -1,4 +1,4 @@
-"""The demo data set: content categories and a year of petitions in every state, made through the services.
+"""The demo data set: content categories and 14 months of petitions in every state, made through the services.
 
 Everything here is invented: names, ID numbers (valid GB 11643 check digits, no real person), phones,
 places, companies and the matters themselves. Each petition is planned as a list of acts (转送, 受理,
@@ -1279,7 +1279,7 @@ class Runner:
             user = users[username]
             if role in (Role.CLERK, Role.HANDLER) and user.org_id is not None:
                 self.by_org.setdefault(user.org_id, user)
-        self.categories = {c.code: c for c in Category.objects.all()}
+        self.orgs = {org.pk: org for org in region.orgs.values()}
 
     def actor_for(self, org: Org) -> User:
         if org.type == OrgType.PARTY_GOV:
@@ -1297,7 +1297,7 @@ class Runner:
 
     def _home_clerk(self, petition: Petition) -> User:
         """The clerk who records what the petitioner does (requests, withdrawal, rating)."""
-        org = petition.registered_org
+        org = self.orgs[petition.registered_org_id]
         if org.type != OrgType.BUREAU:
             org = self.region[f"{org.region_code[:6]}-XFJ"]
         return self.actor_for(org)
@@ -1306,17 +1306,13 @@ class Runner:
         if action in ("request_review", "request_reexamination", "withdraw", "rate"):
             return self._home_clerk(petition)
         if action in ("report_accept", "report_return"):
-            stage = petition.stages.filter(kind=StageKind.REPORT, outcome=Outcome.REPORT_SUBMITTED).order_by(
-                "-id"
-            )[0]
-            assert stage.from_org is not None
-            return self.actor_for(stage.from_org)
-        open_stages = petition.stages.filter(closed_on__isnull=True).select_related("org").order_by("id")
-        if action == "report":
-            stage = open_stages.filter(kind=StageKind.REPORT)[0]
+            submitted = petition.stages.filter(kind=StageKind.REPORT, outcome=Outcome.REPORT_SUBMITTED)
+            org_id = submitted.order_by("-id").values_list("from_org_id", flat=True)[0]
         else:
-            stage = open_stages.exclude(kind=StageKind.REPORT)[0]
-        return self.actor_for(stage.org)
+            held = petition.stages.filter(closed_on__isnull=True).order_by("id").values_list("kind", "org_id")
+            org_id = next(o for kind, o in held if (kind == StageKind.REPORT) == (action == "report"))
+        assert org_id is not None
+        return self.actor_for(self.orgs[org_id])
 
     def _cap(self, petition: Petition, action: str) -> dt.date | None:
         """The last legal day for window-bound acts, so that a drawn date never falls outside its window."""
@@ -1369,6 +1365,10 @@ class Runner:
         petition: Petition | None = None
         action, on = "register", plan.received_on
         try:
+            if plan.base is not None and plan.base.petition_id is not None:
+                # A repeat comes after the earlier matter's last act, whatever the calendar did to its dates.
+                base_last = Petition.objects.get(pk=plan.base.petition_id).last_action_on
+                plan.received_on = min(max(plan.received_on, base_last), self.today)
             petition = self.register(plan)
             plan.petition_id = petition.pk
             nominal = plan.received_on
@@ -1390,10 +1390,13 @@ class Runner:
                 if step.report_due_in:
                     kwargs["report_due_on"] = on + dt.timedelta(days=step.report_due_in)
                 petition = entry.service(petition, actor=self._actor(petition, step.action), on=on, **kwargs)
-        except (XinfangError, AssertionError, LookupError, Stage.DoesNotExist) as exc:
-            message = exc.message if isinstance(exc, XinfangError) else repr(exc)
-            code = f" [{exc.code}]" if isinstance(exc, XinfangError) else ""
-            return petition, Failure(0, plan.scenario, action, on, f"{message}{code}")
+        except Exception as exc:  # one petition's failure is reported, the others still load
+            if isinstance(exc, XinfangError):
+                message = f"{type(exc).__name__} [{exc.code}] {exc.message}"
+            else:
+                message = f"{type(exc).__name__}: {exc}"
+            number = f" {petition.number}" if petition is not None else ""
+            return petition, Failure(0, f"{plan.scenario}{number}", action, on, message)
         return petition, None
 
 

@@ -58,7 +58,7 @@ def params_for(petition: Petition, action: str) -> dict[str, Any]:
         if petition.kind == "accusation"
         else None
     )
-    return {
+    table: dict[str, dict[str, Any]] = {
         "transfer": {"to_org": "330521-RSJ"},
         "assign": {"to_org": "330521-RSJ", "report_due_on": ON + dt.timedelta(days=20)},
         "refer": {"to_org": target or "330521-ZFW"},
@@ -88,7 +88,8 @@ def params_for(petition: Petition, action: str) -> dict[str, Any]:
         "report_return": {"text": "请补充", "report_due_on": ON + dt.timedelta(days=10)},
         "rate": {"satisfaction": "satisfied"},
         "withdraw": {"reason": "撤回"},
-    }[action]
+    }
+    return table[action]
 
 
 def build(api) -> dict[str, int]:

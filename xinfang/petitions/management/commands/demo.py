@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang.orgs.demo import DEMO_PASSWORD
 from xinfang.petitions import demo_data
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--petitions",
             type=int,
             default=demo_data.DEFAULT_PETITIONS,
-            help=f"how many petitions to generate (default {demo_data.DEFAULT_PETITIONS})",
+            help=f"how many petitions to generate (default {demo_data.DEFAULT_PETITIONS}; 50 or more cover every state)",
         )
         parser.add_argument(
             "--seed", type=int, default=demo_data.DEFAULT_SEED, help="random seed (same seed, same data)"
@@ -33,6 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         port: int = options["port"]
+        failed = 0
         self.stdout.write(f"数据库：{_describe_database()}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 petitions=options["petitions"], seed=options["seed"], progress=self.stdout.write
             )
             self.stdout.write(f"已生成 {result.created} 件信访件，用时 {result.seconds:.1f} 秒。")
+            failed = len(result.failures)
             if result.failures:
                 self.stderr.write(f"{len(result.failures)} 件生成失败：")
                 for failure in result.failures:
@@ -55,6 +57,8 @@ class Command(BaseCommand):
         self._print_summary()
         self._print_logins(port)
         if options["no_serve"]:
+            if failed:
+                raise CommandError(f"{failed} 件信访件生成失败（见上）。")
             return
         self._serve(port)
 
@@ -81,11 +85,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {_pad(role, 8)}{_pad(name, 12)}{org}")
         base = f"http://127.0.0.1:{port}"
         self.stdout.write("")
-        self.stdout.write(f"管理后台  {base}/admin/")
-        self.stdout.write(f"API       {base}/api/v1/")
+        self.stdout.write(f"管理后台  {base}/admin/        （admin 登录）")
+        self.stdout.write(f"API       {base}/api/v1/       （petitions/、orgs/，凭令牌访问）")
         self.stdout.write(f"OpenAPI   {base}/api/schema/")
-        self.stdout.write("API 令牌：xinfang token USERNAME（例如 xinfang token dq_clerk），")
-        self.stdout.write(f"  然后 curl -H 'Authorization: Token <令牌>' {base}/api/v1/petitions/")
+        self.stdout.write("API 令牌：xinfang token USERNAME（与本命令同一目录、同一 XINFANG_DATA_DIR），例如")
+        self.stdout.write("  TOKEN=$(xinfang token dq_clerk)")
+        self.stdout.write(f'  curl -H "Authorization: Token $TOKEN" {base}/api/v1/petitions/')
 
     def _serve(self, port: int) -> None:
         import waitress
@@ -95,7 +100,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"正在 http://127.0.0.1:{port}/ 提供服务（Ctrl+C 停止）…")
         self.stdout.flush()
-        waitress.serve(application, host="127.0.0.1", port=port, threads=8)
+        waitress.serve(application, host="127.0.0.1", port=port, threads=8)  # returns on Ctrl+C
+        self.stdout.write("已停止。")
 
 
 def _describe_database() -> str:
