@@ -8,6 +8,7 @@ at a fixed 28.95 pt line pitch (22 lines a page), page numbers "— 1 —" in th
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
-from django.template import Context, Engine, engines
+from django.template import Context, Engine, Template, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone
 from docx import Document
@@ -179,9 +180,15 @@ def tidy(text: str) -> str:
     return _MANY_BLANK_LINES.sub("\n\n", text)
 
 
+@functools.lru_cache(maxsize=128)
+def _compile(source: str) -> Template:
+    # Keyed on the text itself, so an edited override compiles afresh and the old entry ages out.
+    return _engine().from_string(source)
+
+
 def render_source(kind: str, source: str, context: Mapping[str, object]) -> Rendered:
     """Render a template text (with autoescaping off: the output is plain text)."""
-    template = _engine().from_string(source)
+    template = _compile(source)
     text = tidy(template.render(Context(build_context(context), autoescape=False)))
     title = next((line.strip() for line in text.split("\n") if line.strip()), "")
     return Rendered(kind=kind, title=title, text=text)
