@@ -14,8 +14,14 @@ help: ## list the tasks
 	@echo "make TARGET   (variables: PYTHON=$(PYTHON) PORT=$(PORT) WORKERS=$(WORKERS) POSTGRES_URL=$(POSTGRES_URL))"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: ## install xinfang and the dev tools (pip install -e '.[dev]')
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+install: ## install xinfang, its browser assets (npm) and the dev tools; Debian's chromium for browser tests
 	$(PYTHON) -m pip install -e '.[dev]'
+	npm ci --omit=dev --no-audit --no-fund
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 
 lint: ## ruff check and ruff format --check
 	$(PYTHON) -m ruff check .

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -29,3 +32,70 @@ def api(users: dict[str, User]):
         return client
 
     return client_for
+
+
+# --- browser tests -----------------------------------------------------------------------------------
+# Playwright drives Debian's chromium (installed by `make install`); no browser is ever downloaded.
+# Playwright's sync API runs an event loop in the test thread, which Django would otherwise take for
+# async code; the ORM calls in these tests are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("XINFANG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TEST_PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} not found: install Debian's chromium (make install does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page, users):
+    """login("dq_clerk") signs that user in through the login form and returns the page."""
+
+    def sign_in(username: str):
+        user = users[username]
+        user.set_password(TEST_PASSWORD)
+        user.save(update_fields=["password"])
+        page.goto("/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/")
+        return page
+
+    return sign_in

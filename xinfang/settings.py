@@ -67,11 +67,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_htmx",
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.holidays",
     "xinfang.documents",
     "xinfang.petitions",
+    "xinfang.web",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "xinfang.urls"
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xinfang.web.navigation.navigation",
             ],
         },
     },
@@ -132,6 +136,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Browser libraries come from npm (`npm ci --omit=dev`, package-lock.json), never from a CDN.
+NODE_MODULES = Path(env_str("XINFANG_NODE_MODULES", str(BASE_DIR.parent / "node_modules")))
+STATICFILES_DIRS = (
+    [("vendor/echarts", NODE_MODULES / "echarts" / "dist")] if (NODE_MODULES / "echarts").exists() else []
+)
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
