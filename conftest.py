@@ -49,7 +49,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TEST_PASSWORD = "test-pass-123"
+TEST_PASSWORD = "test-pass-123"  # noqa: S105 - set on test users only
 
 
 @pytest.fixture(autouse=True)
