@@ -60,6 +60,7 @@ ACTIONS: dict[str, Action] = {
     "report_return": Action(services.petition_report_return, "退回办结报告", ("text", "report_due_on")),
     "rate": Action(services.petition_rate, "满意度评价", ("satisfaction",), ("comment",)),
     "withdraw": Action(services.petition_withdraw, "撤回", ("reason",)),
+    "urge": Action(services.petition_urge, "催办", ("text",)),
 }
 
 

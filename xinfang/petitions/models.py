@@ -339,3 +339,24 @@ class Rating(models.Model):
     class Meta:
         verbose_name = "满意度评价"
         verbose_name_plural = "满意度评价"
+
+
+class Urge(models.Model):
+    """催办: a petitioner (or staff on their behalf) urging an overdue step; shown to the holder and supervisors."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="urges")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="urges")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    text = models.TextField()
+    by_petitioner = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        indexes: ClassVar = [
+            models.Index(fields=["org", "handled_at"]),
+            models.Index(fields=["petition", "on"]),
+        ]

@@ -55,6 +55,8 @@ def available_actions(petition: Petition, user: User, on: dt.date) -> list[str]:
             actions.append("rate")
     if petition.state not in TERMINAL_STATES:
         actions.append("withdraw")
+    if any(s.closed_on is None and s.paused_since is None and s.due_on < on for s in stages):
+        actions.append("urge")
     return list(dict.fromkeys(actions))
 
 

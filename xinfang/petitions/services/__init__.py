@@ -8,6 +8,7 @@ from xinfang.petitions.services.closing import (
     petition_report,
     petition_report_accept,
     petition_report_return,
+    petition_urge,
     petition_withdraw,
 )
 from xinfang.petitions.services.handling import (
@@ -59,5 +60,6 @@ __all__ = [
     "petition_request_review",
     "petition_resume",
     "petition_transfer",
+    "petition_urge",
     "petition_withdraw",
 ]

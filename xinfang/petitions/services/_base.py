@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from xinfang.core.errors import IllegalTransition, Invalid
+from xinfang.core.errors import Forbidden, IllegalTransition, Invalid
 from xinfang.deadlines.compute import DueDate, compute_due
 from xinfang.deadlines.rules import rule
 from xinfang.documents.render import format_date_zh, render_document
@@ -45,10 +45,29 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def lock(petition: Petition | int, actor: User) -> Petition:
-    """Re-read the petition under a row lock, as this user may see it (404 otherwise)."""
+def lock(petition: Petition | int, actor: User | None, *, petitioner_may: bool = False) -> Petition:
+    """Re-read the petition under a row lock, as this user may see it (404 otherwise).
+
+    `actor=None` is the petitioner acting through the public portal, which has already checked the
+    查询码 and phone digits; only the acts a petitioner may do accept it.
+    """
     pk = petition if isinstance(petition, int) else petition.pk
+    if actor is None:
+        if not petitioner_may:
+            raise Forbidden("只有工作人员可以办理此事项。", code="staff_only")
+        found = Petition.objects.select_for_update().filter(pk=pk).first()
+        if found is None:
+            from xinfang.core.errors import NotFound
+
+            raise NotFound("信访件不存在。")
+        return found
     return scope.get_petition_for(actor, pk, for_update=True)
+
+
+def require_staff_or_petitioner(actor: User | None) -> None:
+    """Petitioner-side acts: a staff member recording them, or the petitioner at the portal."""
+    if actor is not None:
+        scope.require_acting_role(actor)
 
 
 def check_on(petition: Petition, on: dt.date) -> None:
@@ -190,8 +209,11 @@ def record(
     stage: Stage | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
+    data = dict(data or {})
+    if actor is None:
+        data.setdefault("via", "portal")
     return Event.objects.create(
-        petition=petition, stage=stage, action=action, on=on, actor=actor, org=org, data=data or {}
+        petition=petition, stage=stage, action=action, on=on, actor=actor, org=org, data=data
     )
 
 

@@ -15,7 +15,7 @@ from xinfang.core.errors import IllegalTransition, Invalid
 from xinfang.documents.kinds import DocumentKind
 from xinfang.orgs import scope
 from xinfang.orgs.models import User
-from xinfang.petitions.models import Outcome, Petition, Rating, Satisfaction, Stage, StageKind, State
+from xinfang.petitions.models import Outcome, Petition, Rating, Satisfaction, Stage, StageKind, State, Urge
 from xinfang.petitions.services import _base
 
 
@@ -112,11 +112,11 @@ def petition_report_return(
         return petition
 
 
-def petition_withdraw(petition: Petition | int, *, actor: User, on: dt.date, reason: str) -> Petition:
+def petition_withdraw(petition: Petition | int, *, actor: User | None, on: dt.date, reason: str) -> Petition:
     """The petitioner withdraws the matter (or a pending 复查/复核 request); every open clock stops."""
     with transaction.atomic(durable=True):
-        petition = _base.lock(petition, actor)
-        scope.require_acting_role(actor)
+        petition = _base.lock(petition, actor, petitioner_may=True)
+        _base.require_staff_or_petitioner(actor)
         _base.check_on(petition, on)
         reason = _base.require_text(reason, "reason", "撤回理由")
         if petition.state in (
@@ -134,7 +134,13 @@ def petition_withdraw(petition: Petition | int, *, actor: User, on: dt.date, rea
         _base.close_all(petition, on, Outcome.WITHDRAWN)
         petition.appeal_until = None
         event = _base.record(
-            petition, "withdraw", actor=actor, on=on, org=actor.org, stage=holder, data={"reason": reason}
+            petition,
+            "withdraw",
+            actor=actor,
+            on=on,
+            org=actor.org if actor else None,
+            stage=holder,
+            data={"reason": reason},
         )
         _base.issue(
             petition,
@@ -149,7 +155,7 @@ def petition_withdraw(petition: Petition | int, *, actor: User, on: dt.date, rea
 
 
 def petition_rate(
-    petition: Petition | int, *, actor: User, on: dt.date, satisfaction: str, comment: str = ""
+    petition: Petition | int, *, actor: User | None, on: dt.date, satisfaction: str, comment: str = ""
 ) -> Petition:
     """满意度评价 of the latest delivered written answer, once per answer."""
     if satisfaction not in Satisfaction.values:
@@ -159,8 +165,8 @@ def petition_rate(
             code="invalid_choice",
         )
     with transaction.atomic(durable=True):
-        petition = _base.lock(petition, actor)
-        scope.require_acting_role(actor)
+        petition = _base.lock(petition, actor, petitioner_may=True)
+        _base.require_staff_or_petitioner(actor)
         _base.check_on(petition, on)
         answered = (
             petition.stages.filter(
@@ -189,4 +195,29 @@ def petition_rate(
         )
         petition.last_action_on = on
         petition.save(update_fields=["last_action_on"])
+        return petition
+
+
+def petition_urge(petition: Petition | int, *, actor: User | None, on: dt.date, text: str) -> Petition:
+    """催办: the petitioner urges an overdue step; it lands in the holder's queue and the supervisors' view.
+
+    《信访工作条例》第二十一条第二款: ……方便信访人查询、评价信访事项办理情况; 第四十四、四十五条 hold units to
+    their time limits. One urge a day per petition is enough to make the point.
+    """
+    with transaction.atomic(durable=True):
+        petition = _base.lock(petition, actor, petitioner_may=True)
+        _base.require_staff_or_petitioner(actor)
+        if on > _base.today():
+            raise Invalid("on", "办理日期不能晚于今天。", code="date_in_future")
+        text = _base.require_text(text, "text", "催办内容")
+        late = [s for s in _base.open_stages(petition) if s.paused_since is None and s.due_on < on]
+        if not late:
+            raise IllegalTransition("该信访件没有超期未办的环节，暂不能催办。", code="not_overdue")
+        if Urge.objects.filter(petition=petition, on=on).exists():
+            raise IllegalTransition("今天已催办过，请勿重复催办。", code="already_urged_today")
+        stage = late[0]
+        Urge.objects.create(
+            petition=petition, stage=stage, org=stage.org, on=on, text=text, by_petitioner=actor is None
+        )
+        _base.record(petition, "urge", actor=actor, on=on, org=stage.org, stage=stage, data={"text": text})
         return petition

@@ -84,7 +84,7 @@ def resolve_org(value: str | int, field_name: str = "to_org") -> Org:
     return _resolve_org(value, field_name)
 
 
-def _validate(data: PetitionInput, actor: User) -> tuple[Org, Category | None, Org | None]:
+def _validate(data: PetitionInput, actor: User | None) -> tuple[Org, Category | None, Org | None]:
     if data.channel not in Channel.values:
         raise Invalid("channel", "信访形式无效。", code="invalid_choice")
     if data.kind not in Kind.values:
@@ -136,10 +136,18 @@ def _validate(data: PetitionInput, actor: User) -> tuple[Org, Category | None, O
             name = "id_number" if exc.code.startswith("id_number") else "phone"
             raise Invalid(f"petitioners[{i}].{name}", exc.message, code=exc.code) from exc
 
-    registering = _resolve_org(data.org, "org") if data.org else actor.org
-    if registering is None:
-        raise Invalid("org", "请指定登记单位。", code="required")
-    scope.require_acts_for(actor, registering.pk)
+    if actor is None:
+        # 第十七条, 第二十一条: a petitioner submits online to the body of their choice.
+        if data.channel != Channel.ONLINE:
+            raise Invalid("channel", "网上提交的信访事项，信访形式应为网上信访。", code="invalid_choice")
+        if not data.org:
+            raise Invalid("org", "请选择受理机关。", code="required")
+        registering = _resolve_org(data.org, "org")
+    else:
+        registering = _resolve_org(data.org, "org") if data.org else actor.org  # type: ignore[assignment]
+        if registering is None:
+            raise Invalid("org", "请指定登记单位。", code="required")
+        scope.require_acts_for(actor, registering.pk)
 
     category = None
     if data.category:
@@ -169,7 +177,7 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
-def petition_register(data: PetitionInput, *, actor: User) -> Petition:
+def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
     """Register a petition and open its first clock.
 
     A 信访部门 (or a 党委政府) opens the 15-day triage of 第二十二条; any other unit that receives a

@@ -14,20 +14,19 @@ from django.db import transaction
 
 from xinfang.core.errors import IllegalTransition, Invalid
 from xinfang.orgs.models import User
-from xinfang.orgs.scope import require_acting_role
 from xinfang.petitions.models import Petition, StageKind, State
 from xinfang.petitions.services import _base
 from xinfang.petitions.services.intake import resolve_org
 
 
 def _request(
-    petition: Petition | int, *, actor: User, on: dt.date, to_org: str | int, kind: str, reason: str
+    petition: Petition | int, *, actor: User | None, on: dt.date, to_org: str | int, kind: str, reason: str
 ) -> Petition:
     label = "复查" if kind == StageKind.REVIEW else "复核"
     after = StageKind.HANDLING if kind == StageKind.REVIEW else StageKind.REVIEW
     with transaction.atomic(durable=True):
-        petition = _base.lock(petition, actor)
-        require_acting_role(actor)
+        petition = _base.lock(petition, actor, petitioner_may=True)
+        _base.require_staff_or_petitioner(actor)
         _base.check_on(petition, on)
         if petition.state != State.ANSWERED or petition.appeal_basis.get("after") != after:
             if petition.is_final:
@@ -79,14 +78,14 @@ def _request(
 
 
 def petition_request_review(
-    petition: Petition | int, *, actor: User, on: dt.date, to_org: str | int, reason: str = ""
+    petition: Petition | int, *, actor: User | None, on: dt.date, to_org: str | int, reason: str = ""
 ) -> Petition:
     """The petitioner asks the upper-level body for 复查 (第三十五条); it has 30 days to answer in writing."""
     return _request(petition, actor=actor, on=on, to_org=to_org, kind=StageKind.REVIEW, reason=reason)
 
 
 def petition_request_reexamination(
-    petition: Petition | int, *, actor: User, on: dt.date, to_org: str | int, reason: str = ""
+    petition: Petition | int, *, actor: User | None, on: dt.date, to_org: str | int, reason: str = ""
 ) -> Petition:
     """The petitioner asks for 复核 (第三十六条); 30 days, hearing time not counted."""
     return _request(petition, actor=actor, on=on, to_org=to_org, kind=StageKind.REEXAMINATION, reason=reason)

@@ -88,6 +88,7 @@ def params_for(petition: Petition, action: str) -> dict[str, Any]:
         "report_return": {"text": "请补充", "report_due_on": ON + dt.timedelta(days=10)},
         "rate": {"satisfaction": "satisfied"},
         "withdraw": {"reason": "撤回"},
+        "urge": {"text": "请尽快办理"},
     }
     return table[action]
 
