@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.petitions",
     "xinfang.web",
+    "xinfang.portal",
+    "xinfang.supervision",
+    "xinfang.disputes",
+    "xinfang.reports",
+    "xinfang.routing",
 ]
 
 MIDDLEWARE = [

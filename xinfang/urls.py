@@ -28,4 +28,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include(api_v1)),
+    # Each app's own REST endpoints (DESIGN.md §6: /api/v1/public/track/, /api/v1/stats/, ...).
+    path("api/v1/", include("xinfang.portal.api_urls")),
+    path("api/v1/", include("xinfang.supervision.api_urls")),
+    path("api/v1/", include("xinfang.disputes.api_urls")),
+    path("api/v1/", include("xinfang.reports.api_urls")),
+    path("api/v1/", include("xinfang.routing.api_urls")),
+    path("portal/", include("xinfang.portal.urls")),
+    path("supervision/", include("xinfang.supervision.urls")),
+    path("disputes/", include("xinfang.disputes.urls")),
+    path("reports/", include("xinfang.reports.urls")),
+    path("routing/", include("xinfang.routing.urls")),
 ]

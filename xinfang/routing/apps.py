@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "xinfang.routing"
+    label = "routing"
+    verbose_name = "智能分办"
