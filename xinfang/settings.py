@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "xinfang.disputes",
     "xinfang.reports",
     "xinfang.routing",
+    "xinfang.ledgers",
 ]
 
 MIDDLEWARE = [

@@ -34,9 +34,11 @@ urlpatterns = [
     path("api/v1/", include("xinfang.disputes.api_urls")),
     path("api/v1/", include("xinfang.reports.api_urls")),
     path("api/v1/", include("xinfang.routing.api_urls")),
+    path("api/v1/", include("xinfang.ledgers.api_urls")),
     path("portal/", include("xinfang.portal.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("disputes/", include("xinfang.disputes.urls")),
     path("reports/", include("xinfang.reports.urls")),
     path("routing/", include("xinfang.routing.urls")),
+    path("ledgers/", include("xinfang.ledgers.urls")),
 ]

@@ -15,6 +15,7 @@ SECTIONS: list[tuple[str, str, frozenset[str]]] = [
     ("supervision:home", "督查督办", frozenset({"supervisor", "leader", "admin"})),
     ("disputes:home", "矛盾纠纷台账", frozenset()),
     ("reports:home", "统计报表", frozenset({"supervisor", "leader", "admin", "clerk"})),
+    ("ledgers:home", "专项台账", frozenset()),
     ("web:dashboard", "领导驾驶舱", frozenset({"supervisor", "leader", "admin"})),
     ("admin:index", "系统管理", frozenset({"admin"})),
 ]

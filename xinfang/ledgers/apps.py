@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "xinfang.ledgers"
+    label = "ledgers"
+    verbose_name = "专项台账"
