@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.holidays",
@@ -181,6 +183,21 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "xinfang.petitions.models.Channel",
         "StateEnum": "xinfang.petitions.models.State",
     },
+}
+
+# Background work (the sweep, notifications, retraining): Django's task framework with its database
+# backend, run by `xinfang db_worker`. A broker-backed queue (Celery on Redis/RabbitMQ) is the
+# path for several machines: see docs/scaling.md.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# A cache shared by every process (rate limits of the public portal count across workers): the
+# database by default, Redis when REDIS_URL is set.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        if env_str("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
+    )
 }
 
 # The legal clock (DESIGN.md §3). A calendar-day limit whose last day is not a working day ends on

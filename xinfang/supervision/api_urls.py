@@ -1,5 +1,9 @@
 """REST endpoints of this app, mounted under /api/v1/ by xinfang/urls.py."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .api import ReceptionScheduleApi
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("receptions/schedule/", ReceptionScheduleApi.as_view(), name="reception-schedule"),
+]

@@ -297,7 +297,9 @@ def derive_state(petition: Petition, on: dt.date, *, closed_as: str | None = Non
         petition.state = closed_as
         petition.closed_on = on
     petition.last_action_on = on
-    petition.save()
+    petition.save(
+        update_fields=["state", "closed_on", "last_action_on", "appeal_until", "appeal_basis", "is_final"]
+    )
 
 
 def is_accepted(petition: Petition) -> bool:

@@ -185,6 +185,7 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
     """
     with transaction.atomic(durable=True):
         registering, category, accused = _validate(data, actor)
+        triage = registering.type in (OrgType.BUREAU, OrgType.PARTY_GOV)
         petition = Petition.objects.create(
             number=_next_number(registering, data.received_on.year),
             query_code=new_query_code(),
@@ -202,7 +203,8 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             region_code=data.region,
             place=data.place.strip(),
             accused_org=accused,
-            state=State.REGISTERED,
+            # The state derive_state would give for the first stage opened below.
+            state=State.REGISTERED if triage else State.AWAITING_ACCEPTANCE,
             last_action_on=data.received_on,
         )
         Petitioner.objects.bulk_create(
@@ -222,7 +224,7 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
                 for p in data.petitioners
             ]
         )
-        if registering.type in (OrgType.BUREAU, OrgType.PARTY_GOV):
+        if triage:
             stage = _base.open_stage(
                 petition, StageKind.TRIAGE, registering, data.received_on, rule_key="triage"
             )
@@ -239,5 +241,4 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             stage=stage,
             data={"channel": data.channel, "headcount": data.headcount},
         )
-        _base.derive_state(petition, data.received_on)
         return petition

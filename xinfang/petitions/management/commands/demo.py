@@ -36,6 +36,7 @@ class Command(BaseCommand):
         failed = 0
         self.stdout.write(f"数据库：{_describe_database()}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
 
         if demo_data.demo_loaded():

@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox and the outbound SMS/e-mail interface (see `services`)."""
