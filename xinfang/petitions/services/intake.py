@@ -239,6 +239,10 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             on=data.received_on,
             org=registering,
             stage=stage,
-            data={"channel": data.channel, "headcount": data.headcount},
+            data={
+                "channel": data.channel,
+                "headcount": data.headcount,
+                **({"extra": data.extra} if data.extra else {}),
+            },
         )
         return petition
