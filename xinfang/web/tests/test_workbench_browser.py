@@ -8,6 +8,8 @@ with time_machine (which does not move the server thread's clock reliably).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,19 @@ from xinfang.petitions.tests.helpers import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+# `XINFANG_SCREENSHOTS=1 pytest xinfang/web` refreshes the README's screenshots; otherwise they go to a
+# temporary folder, so a test run leaves the work tree as it was.
+SHOTS = (
+    Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    if os.environ.get("XINFANG_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "xinfang-screenshots"
+)
 
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert (SHOTS / f"{name}.png").stat().st_size > 10_000  # a real page, not a blank one
 
 
 def left(kind: str) -> str:

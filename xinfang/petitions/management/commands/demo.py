@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from xinfang.orgs.demo import DEMO_PASSWORD
 from xinfang.petitions import demo_data
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"  {failure}")
             for line in result.mismatched:
                 self.stderr.write(f"  状态与预期不符：{line}")
+            self._load_other_ledgers(options["seed"])
 
         self._print_summary()
         self._print_logins(port)
@@ -62,6 +65,16 @@ class Command(BaseCommand):
                 raise CommandError(f"{failed} 件信访件生成失败（见上）。")
             return
         self._serve(port)
+
+    def _load_other_ledgers(self, seed: int) -> None:
+        """The other apps' demo content, created through their own services."""
+        from xinfang.ledgers import demo_data as ledgers_demo
+        from xinfang.orgs.models import User
+
+        users = {u.username: u for u in User.objects.select_related("org")}
+        rng = random.Random(seed)  # noqa: S311 - reproducible invented data, nothing secret
+        counts = ledgers_demo.load(rng=rng, today=timezone.localdate(), users=users)
+        self.stdout.write("专项台账：" + "；".join(f"{k} {v}" for k, v in counts.items()))
 
     def _print_summary(self) -> None:
         summary = demo_data.summarize()
