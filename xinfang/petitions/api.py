@@ -216,6 +216,9 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False) -> dict[s
     events = list(p.events.select_related("actor", "org").order_by("id"))
     documents = list(p.documents.select_related("to_org").order_by("id"))
     similar = selectors.similar_petitions(p, user)
+    from xinfang.routing.selectors import content_scores, routing_suggestions
+
+    scores = content_scores(p, [s.petition for s in similar])
     may_reveal = reveal and scope.can_see_personal_data(user, p)
     petitioners = []
     for person in p.petitioners.all().order_by("id"):
@@ -314,10 +317,12 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False) -> dict[s
                 "subject": s.petition.subject,
                 "is_final": s.petition.is_final,
                 "matched_on": list(s.matched_on),
+                "score": scores.get(s.petition.pk, (None, False))[0],
+                "same_matter": scores.get(s.petition.pk, (None, False))[1],
             }
             for s in similar
         ],
-        "suggestions": selectors.legal_suggestions(p, similar),
+        "suggestions": selectors.legal_suggestions(p, similar) + routing_suggestions(p),
     }
 
 

@@ -93,11 +93,14 @@ def similar_petitions(petition: Petition, user: User) -> list[SimilarPetition]:
     This is what the 第十九条第三款 and 第三十六条第三款 refusals are applied against; content
     similarity comes with the routing work.
     """
+    from xinfang.routing.selectors import extra_matches
+
     people = list(petition.petitioners.values_list("id_number_hash", "phone_hash"))
     id_hashes = {i for i, _ in people if i}
     phone_hashes = {p for _, p in people if p}
     if not id_hashes and not phone_hashes:
-        return []
+        # Same name + address, or near-identical text from anyone (routing's stored fingerprints).
+        return [SimilarPetition(p, reasons) for p, reasons in extra_matches(petition, user, set())]
     match = Q()
     if id_hashes:
         match |= Q(id_number_hash__in=id_hashes)
@@ -121,7 +124,10 @@ def similar_petitions(petition: Petition, user: User) -> list[SimilarPetition]:
         .select_related("registered_org")
         .order_by("-received_on", "-id")[:SIMILAR_LIMIT]
     )
-    return [SimilarPetition(p, tuple(sorted(hits[p.pk]))) for p in visible]
+    found = [SimilarPetition(p, tuple(sorted(hits[p.pk]))) for p in visible]
+    known = {petition.pk, *hits}
+    found += [SimilarPetition(p, reasons) for p, reasons in extra_matches(petition, user, known)]
+    return found[:SIMILAR_LIMIT]
 
 
 def holders(petition: Petition) -> list[Stage]:
@@ -133,7 +139,11 @@ def legal_suggestions(petition: Petition, similar: list[SimilarPetition]) -> lis
 
     - 第三十六条第三款: a matter concluded after 复核, raised again with the same facts and reasons → 不再受理.
     - 第十九条第三款: a matter accepted or in handling below, raised again with a superior → 不予受理.
+    - Otherwise, when the top match is about the same matter (routing's pair score): offer to link it
+      as a 重复信访 (answered together) or for joint handling (`routing.services.petition_link_repeat`).
     """
+    from xinfang.routing.selectors import link_suggestion
+
     if petition.state not in ("registered", "awaiting_acceptance"):
         return []
     suggestions: list[dict[str, Any]] = []
@@ -165,4 +175,8 @@ def legal_suggestions(petition: Petition, similar: list[SimilarPetition]) -> lis
                         "如属同一信访事项，上级机关不予受理。",
                     }
                 )
+    if not suggestions:
+        link = link_suggestion(petition, [(s.petition, s.matched_on) for s in similar])
+        if link is not None:
+            suggestions.append(link)
     return suggestions
