@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
-from xinfang.orgs.models import Org
+from xinfang.orgs.models import Org, User
 
-from .models import Adoption, Ground, SupervisionKind
+from .models import Adoption, Ground, ReceptionKind, SupervisionKind
 
 
 class IssueForm(forms.Form):
@@ -64,3 +64,99 @@ class CloseCaseForm(forms.Form):
         label="结果", choices=[("1", "已化解"), ("0", "未化解")], coerce=lambda v: v == "1"
     )
     outcome = forms.CharField(label="化解结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+def _date(**kw: Any) -> forms.DateField:
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kw)
+
+
+def _time(**kw: Any) -> forms.TimeField:
+    return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **kw)
+
+
+class _LeaderForm(forms.Form):
+    """A form with a 领导 chosen among the leaders the actor may arrange for (set by the view)."""
+
+    # The services check every field; their messages go next to the field (no browser-side blocking).
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, leaders: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"] = forms.ModelChoiceField(
+            label="领导",
+            queryset=leaders if leaders is not None else User.objects.none(),
+            empty_label="（请选择）",
+            error_messages={"required": "请选择领导。", "invalid_choice": "所选领导不在本辖区。"},
+        )
+        self.order_fields(["kind", "leader", *self.field_order_after_leader])
+
+    field_order_after_leader: tuple[str, ...] = ()
+
+
+class SlotForm(_LeaderForm):
+    """接访安排 (第十八条第一款: 公布信访接待的时间和地点)."""
+
+    kind = forms.ChoiceField(label="方式", choices=ReceptionKind.choices, initial=ReceptionKind.RECEIVE)
+    leader_title = forms.CharField(label="职务", max_length=60, required=False)
+    on = _date(label="日期", error_messages={"required": "请填写日期。", "invalid": "日期格式不正确。"})
+    starts_at = _time(label="开始时间", error_messages={"required": "请填写开始时间。"})
+    ends_at = _time(label="结束时间", error_messages={"required": "请填写结束时间。"})
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    topics = forms.CharField(
+        label="接访事项", max_length=300, required=False, help_text="如：城乡建设、劳动保障"
+    )
+    field_order_after_leader = ("leader_title", "on", "starts_at", "ends_at", "place", "topics")
+
+
+PETITION_NUMBERS_HELP = "填写信访件编号，多件用空格、逗号或换行分隔"
+
+
+class ReceptionForm(_LeaderForm):
+    """接访/下访/约访记录 with the petitions received (批次, 人次, 受理件数 default from them)."""
+
+    kind = forms.ChoiceField(label="方式", choices=ReceptionKind.choices, initial=ReceptionKind.RECEIVE)
+    on = _date(label="日期", error_messages={"required": "请填写日期。", "invalid": "日期格式不正确。"})
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    petitions = forms.CharField(
+        label="接待的信访件",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PETITION_NUMBERS_HELP,
+    )
+    batches = forms.IntegerField(label="批次", required=False, help_text="不填按所列信访件计算")
+    persons = forms.IntegerField(label="人次", required=False, help_text="不填按所列信访件计算")
+    accepted = forms.IntegerField(label="受理件数", required=False, help_text="不填按所列信访件计算")
+    notes = forms.CharField(label="情况记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    field_order_after_leader = ("on", "place", "petitions", "batches", "persons", "accepted", "notes")
+
+
+class CaseForm(_LeaderForm):
+    """领导包案: a leader, one or a group of petitions, a resolution target."""
+
+    title = forms.CharField(label="案件名称", max_length=200, required=False)
+    petitions = forms.CharField(
+        label="包案信访件",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PETITION_NUMBERS_HELP,
+    )
+    target_on = _date(
+        label="化解时限", error_messages={"required": "请填写化解时限。", "invalid": "日期格式不正确。"}
+    )
+    field_order_after_leader = ("title", "petitions", "target_on")
+
+
+class ListingForm(forms.Form):
+    """挂牌督办 of one petition with its own deadline."""
+
+    use_required_attribute = False
+    petition = forms.CharField(label="信访件编号", max_length=30, required=False)
+    deadline = _date(
+        label="办结时限", error_messages={"required": "请填写办结时限。", "invalid": "日期格式不正确。"}
+    )
+    reason = forms.CharField(label="挂牌理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LiftForm(forms.Form):
+    use_required_attribute = False
+    note = forms.CharField(label="摘牌说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))

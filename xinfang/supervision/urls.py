@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("cases/", views.cases, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("schedule/", views.schedule, name="schedule"),
+    path("schedule/new/", views.slot_new, name="slot_new"),
+    path("receptions/", views.receptions, name="receptions"),
+    path("receptions/new/", views.reception_new, name="reception_new"),
+    path("listings/", views.listings, name="listings"),
 ]
