@@ -1,5 +1,7 @@
 """REST endpoints of this app, mounted under /api/v1/ by xinfang/urls.py."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .api import StatsApi
+
+urlpatterns: list[URLPattern | URLResolver] = [path("stats/", StatsApi.as_view(), name="stats")]

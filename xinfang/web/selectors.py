@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
@@ -242,9 +243,26 @@ def queue_page(
     return Page(rows, next_cursor, first=not cursor)
 
 
+TILE_CACHE_SECONDS = 30
+
+
 def queue_tiles(user: User, on: dt.date | None = None) -> list[QueueTile]:
-    """One aggregate over the open stages of the user's orgs (bounded by open work, not table size)."""
+    """One aggregate over the open stages of the user's orgs (bounded by open work, not table size).
+
+    The counts are shared by everyone acting for the same orgs and kept for 30 seconds: the aggregate
+    is the costliest part of the queue page, and a count that is half a minute old misleads nobody
+    (the rows below it are always live).
+    """
     on = on or petition_selectors.today()
+    key = "queue-tiles:{}:{}".format(",".join(map(str, sorted(scope.acting_org_ids(user)))), on.isoformat())
+    cached: list[QueueTile] | None = cache.get(key)
+    if cached is None:
+        cached = _queue_tiles(user, on)
+        cache.set(key, cached, TILE_CACHE_SECONDS)
+    return cached
+
+
+def _queue_tiles(user: User, on: dt.date) -> list[QueueTile]:
     near = on + dt.timedelta(days=settings.XINFANG_NEAR_DUE_DAYS)
     running = Q(paused_since__isnull=True)
     aggregates: dict[str, Any] = {}
