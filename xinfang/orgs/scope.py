@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,12 +27,30 @@ if TYPE_CHECKING:
 ACTING_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.LEADER, Role.ADMIN})
 
 
+_REGION_TTL_SECONDS = 60.0
+_regions: dict[str, tuple[float, list[int]]] = {}
+
+
 def region_org_ids(org: Org) -> list[int] | None:
-    """Ids of the orgs in this org's region, or None when the org has no region to oversee."""
+    """Ids of the orgs in this org's region, or None when the org has no region to oversee.
+
+    Asked several times per request; the org tree changes a few times a year, so each process keeps
+    the answer for a minute, and any save to the tree clears it at once (signals in orgs.apps).
+    """
     if org.type not in (OrgType.BUREAU, OrgType.PARTY_GOV):
         return None
     root = org.region_root()
-    return list(Org.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+    now = time.monotonic()
+    hit = _regions.get(root.path)
+    if hit is not None and now - hit[0] < _REGION_TTL_SECONDS:
+        return list(hit[1])
+    ids = list(Org.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+    _regions[root.path] = (now, ids)
+    return list(ids)
+
+
+def clear_region_cache() -> None:
+    _regions.clear()
 
 
 def acting_org_ids(user: User) -> set[int]:

@@ -146,6 +146,22 @@ class SimilarOutput(serializers.Serializer[Any]):
     matched_on = serializers.ListField(child=serializers.CharField())
 
 
+class PetitionRegisteredOutput(serializers.Serializer[Any]):
+    """The registration answer (DESIGN.md §6); GET /petitions/{id}/ has the rest."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="信访件编号")
+    query_code = serializers.CharField(help_text="查询码")
+    state = serializers.ChoiceField(choices=State.choices)
+    state_label = serializers.CharField()
+    received_on = serializers.DateField()
+    overdue = serializers.BooleanField()
+    near_due = serializers.BooleanField()
+    stages = StageOutput(many=True)
+    similar = SimilarOutput(many=True)
+    suggestions = serializers.ListField(child=serializers.DictField())
+
+
 class PetitionDetailOutput(PetitionListItemOutput):
     query_code = serializers.CharField(help_text="查询码")
     headcount = serializers.IntegerField()
@@ -211,17 +227,39 @@ def present_list_item(p: Petition) -> dict[str, Any]:
     }
 
 
-def present_petition(p: Petition, user: User, *, reveal: bool = False) -> dict[str, Any]:
+REGISTRATION_FIELDS = (
+    "id",
+    "number",
+    "query_code",
+    "state",
+    "state_label",
+    "received_on",
+    "overdue",
+    "near_due",
+    "stages",
+    "similar",
+    "suggestions",
+)
+
+
+def present_petition(p: Petition, user: User, *, reveal: bool = False, full: bool = True) -> dict[str, Any]:
+    """The petition as the API shows it.
+
+    `full=False` is the registration answer of DESIGN.md §6 (id, number, query_code, state, stages,
+    suggestions, similar): no timeline, documents or petitioners, and no 分办 suggestion, which is
+    computed off the registration path (as the clerk types, /api/v1/routing/suggest/, and on every later
+    read) so that registering stays fast. The legal suggestions and `similar` are always there.
+    """
     stages = list(p.stages.select_related("org", "from_org").order_by("id"))
-    events = list(p.events.select_related("actor", "org").order_by("id"))
-    documents = list(p.documents.select_related("to_org").order_by("id"))
+    events = list(p.events.select_related("actor", "org").order_by("id")) if full else []
+    documents = list(p.documents.select_related("to_org").order_by("id")) if full else []
     similar = selectors.similar_petitions(p, user)
     from xinfang.routing.selectors import content_scores, routing_suggestions
 
     scores = content_scores(p, [s.petition for s in similar])
     may_reveal = reveal and scope.can_see_personal_data(user, p)
     petitioners = []
-    for person in p.petitioners.all().order_by("id"):
+    for person in p.petitioners.all().order_by("id") if full else []:
         if may_reveal:
             PersonalDataAccess.objects.create(
                 user=user, petitioner=person, fields="id_number,phone", purpose="api_detail"
@@ -322,7 +360,7 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False) -> dict[s
             }
             for s in similar
         ],
-        "suggestions": selectors.legal_suggestions(p, similar) + routing_suggestions(p),
+        "suggestions": selectors.legal_suggestions(p, similar) + (routing_suggestions(p) if full else []),
     }
 
 
@@ -376,7 +414,7 @@ class PetitionListCreateApi(APIView):
 
     @extend_schema(
         request=PetitionCreateInput,
-        responses={201: PetitionDetailOutput, **ERRORS},
+        responses={201: PetitionRegisteredOutput, **ERRORS},
         operation_id="petitions_create",
     )
     def post(self, request: Request) -> Response:
@@ -387,7 +425,8 @@ class PetitionListCreateApi(APIView):
         data = dict(serializer.validated_data)
         people = [services.PetitionerInput(**p) for p in data.pop("petitioners")]
         petition = services.petition_register(services.PetitionInput(petitioners=people, **data), actor=user)
-        return Response(present_petition(petition, user), status=status.HTTP_201_CREATED)
+        body = present_petition(petition, user, full=False)
+        return Response({k: body[k] for k in REGISTRATION_FIELDS}, status=status.HTTP_201_CREATED)
 
 
 def _get(request: Request, petition_id: int) -> tuple[Petition, User]:
