@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/xinfang_bench"
 # The generator and the benchmarks must encrypt and decrypt with the same key; a fixed default keeps a
 # bench database readable by every later run (it holds only fake people).
 BENCH_FIELD_KEY = "xinfang-benchmark-only-field-key-do-not-use-in-production"
-BENCH_SECRET_KEY = "xinfang-benchmark-only-secret-key-do-not-use-in-production"
+BENCH_SECRET_KEY = "xinfang-benchmark-only-secret-key-do-not-use-in-production"  # noqa: S105 (fake data only)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -24,9 +25,33 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
     "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华文斌玉兰志国红梅海燕建国金凤春梅晓东小红德明永强"
-ROADS = ("永安街", "中兴路", "千秋街", "英溪路", "对河口", "北湖街", "群安路", "志远路", "武源街", "云岫路", "龙山路")
-ESTATES = ("阳光花园", "金色家园", "锦绣苑", "城南新村", "兴康小区", "碧水湾", "书香名邸", "湖畔人家", "春晖苑")
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华文斌玉兰志国红梅海燕建国金凤春梅晓东小红德明永强"
+)
+ROADS = (
+    "永安街",
+    "中兴路",
+    "千秋街",
+    "英溪路",
+    "对河口",
+    "北湖街",
+    "群安路",
+    "志远路",
+    "武源街",
+    "云岫路",
+    "龙山路",
+)
+ESTATES = (
+    "阳光花园",
+    "金色家园",
+    "锦绣苑",
+    "城南新村",
+    "兴康小区",
+    "碧水湾",
+    "书香名邸",
+    "湖畔人家",
+    "春晖苑",
+)
 COMPANIES = ("宏达建材", "华丰纺织", "绿源食品", "永盛建设", "天成物流", "金桥机械", "新宇电子", "德丰木业")
 VILLAGES = ("高桥", "沈家", "五四", "东衡", "上杨", "龙胜", "新联", "仙潭", "水口", "槐坎")
 
@@ -93,9 +118,12 @@ def machine() -> dict[str, Any]:
 
 
 def git_revision() -> str:
+    git = shutil.which("git")
+    if git is None:
+        return ""
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, timeout=5
+        out = subprocess.run(  # noqa: S603 (fixed arguments)
+            [git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, timeout=5
         )
     except OSError:
         return ""

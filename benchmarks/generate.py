@@ -39,21 +39,73 @@ from typing import Any
 
 from benchmarks import common
 
-TABLES = ("petitions_petition", "petitions_petitioner", "petitions_stage", "petitions_event", "petitions_rating")
+TABLES = (
+    "petitions_petition",
+    "petitions_petitioner",
+    "petitions_stage",
+    "petitions_event",
+    "petitions_rating",
+)
 COLUMNS = {
     "petitions_petition": (
-        "id", "number", "query_code", "channel", "received_on", "registered_at", "registered_org_id",
-        "registered_by_id", "headcount", "subject", "request", "content", "kind", "route", "category_id",
-        "region_code", "place", "accused_org_id", "state", "last_action_on", "closed_on", "is_final",
-        "appeal_until", "appeal_basis", "is_repeat", "repeat_of_id",
+        "id",
+        "number",
+        "query_code",
+        "channel",
+        "received_on",
+        "registered_at",
+        "registered_org_id",
+        "registered_by_id",
+        "headcount",
+        "subject",
+        "request",
+        "content",
+        "kind",
+        "route",
+        "category_id",
+        "region_code",
+        "place",
+        "accused_org_id",
+        "state",
+        "last_action_on",
+        "closed_on",
+        "is_final",
+        "appeal_until",
+        "appeal_basis",
+        "is_repeat",
+        "repeat_of_id",
     ),
     "petitions_petitioner": (
-        "id", "petition_id", "kind", "name", "id_number", "id_number_hash", "phone", "phone_hash", "phone_tail",
-        "address", "is_representative",
+        "id",
+        "petition_id",
+        "kind",
+        "name",
+        "id_number",
+        "id_number_hash",
+        "phone",
+        "phone_hash",
+        "phone_tail",
+        "address",
+        "is_representative",
     ),
     "petitions_stage": (
-        "id", "petition_id", "kind", "org_id", "from_org_id", "rule", "opened_on", "due_on", "due_basis",
-        "closed_on", "outcome", "decided_on", "paused_since", "pause_reason", "paused_days", "extended_days", "data",
+        "id",
+        "petition_id",
+        "kind",
+        "org_id",
+        "from_org_id",
+        "rule",
+        "opened_on",
+        "due_on",
+        "due_basis",
+        "closed_on",
+        "outcome",
+        "decided_on",
+        "paused_since",
+        "pause_reason",
+        "paused_days",
+        "extended_days",
+        "data",
     ),
     "petitions_event": ("id", "petition_id", "stage_id", "action", "on", "at", "actor_id", "org_id", "data"),
     "petitions_rating": ("id", "petition_id", "stage_id", "satisfaction", "comment", "on"),
@@ -63,31 +115,94 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 # 内容分类: (code, name, weight, handling unit suffix or "TOWN", subjects).
 CATEGORIES = (
-    ("01", "城乡建设", 22, "ZJJ", ("关于{estate}小区物业管理问题的反映", "反映{estate}小区加装电梯问题",
-                                    "关于{road}道路施工噪音扰民的投诉", "要求解决{estate}小区不动产权证办理问题")),
-    ("02", "劳动和社会保障", 18, "RSJ", ("关于{company}拖欠工资的反映", "要求{company}补缴社会保险",
-                                         "关于工伤认定的诉求", "反映{company}违法解除劳动合同")),
-    ("03", "自然资源", 12, "ZRZY", ("关于{village}村土地征收补偿的诉求", "反映{village}村宅基地审批问题",
-                                    "反映{village}村违法占地建房")),
-    ("04", "市场监管", 8, "SCJG", ("反映{company}销售不合格商品", "关于{estate}附近商户预付卡退费的投诉",
-                                   "反映{road}沿街餐饮食品安全问题")),
+    (
+        "01",
+        "城乡建设",
+        22,
+        "ZJJ",
+        (
+            "关于{estate}小区物业管理问题的反映",
+            "反映{estate}小区加装电梯问题",
+            "关于{road}道路施工噪音扰民的投诉",
+            "要求解决{estate}小区不动产权证办理问题",
+        ),
+    ),
+    (
+        "02",
+        "劳动和社会保障",
+        18,
+        "RSJ",
+        (
+            "关于{company}拖欠工资的反映",
+            "要求{company}补缴社会保险",
+            "关于工伤认定的诉求",
+            "反映{company}违法解除劳动合同",
+        ),
+    ),
+    (
+        "03",
+        "自然资源",
+        12,
+        "ZRZY",
+        ("关于{village}村土地征收补偿的诉求", "反映{village}村宅基地审批问题", "反映{village}村违法占地建房"),
+    ),
+    (
+        "04",
+        "市场监管",
+        8,
+        "SCJG",
+        (
+            "反映{company}销售不合格商品",
+            "关于{estate}附近商户预付卡退费的投诉",
+            "反映{road}沿街餐饮食品安全问题",
+        ),
+    ),
     ("05", "农业农村", 8, "TOWN", ("关于{village}村土地流转费用的反映", "反映{village}村集体收益分配问题")),
-    ("06", "政法", 6, "ZFW", ("对某民事判决不服的申诉", "要求公安机关对{company}诈骗案立案", "反映执行难问题")),
+    (
+        "06",
+        "政法",
+        6,
+        "ZFW",
+        ("对某民事判决不服的申诉", "要求公安机关对{company}诈骗案立案", "反映执行难问题"),
+    ),
     ("07", "纪检监察", 5, "JW", ("检举{village}村干部违规问题", "检举某单位工作人员违纪问题")),
     ("08", "卫生健康", 5, "TOWN", ("关于医疗纠纷处理的投诉", "反映{road}卫生院服务问题")),
     ("09", "教育", 5, "TOWN", ("关于子女入学问题的诉求", "反映{road}某培训机构违规收费")),
     ("10", "交通运输", 4, "ZJJ", ("关于{road}公交线路调整的建议", "反映{road}路段交通安全隐患")),
     ("11", "生态环境", 5, "ZRZY", ("反映{company}排放污水问题", "关于{estate}附近异味扰民的投诉")),
-    ("12", "民政", 4, "TOWN", ("关于最低生活保障申请的诉求", "反映养老服务补贴发放问题", "关于残疾人补贴的诉求")),
+    (
+        "12",
+        "民政",
+        4,
+        "TOWN",
+        ("关于最低生活保障申请的诉求", "反映养老服务补贴发放问题", "关于残疾人补贴的诉求"),
+    ),
 )
 DETAILS = (
-    "多次向有关部门反映未果。", "问题已持续一年多，严重影响正常生活。", "涉及住户二十余户。", "相关单位答复称正在研究。",
-    "本人生活困难，急需解决。", "曾于去年向社区反映，至今未处理。", "附相关照片和合同复印件。", "周边群众意见很大。",
-    "施工方和物业互相推诿。", "相关款项至今未兑现。",
+    "多次向有关部门反映未果。",
+    "问题已持续一年多，严重影响正常生活。",
+    "涉及住户二十余户。",
+    "相关单位答复称正在研究。",
+    "本人生活困难，急需解决。",
+    "曾于去年向社区反映，至今未处理。",
+    "附相关照片和合同复印件。",
+    "周边群众意见很大。",
+    "施工方和物业互相推诿。",
+    "相关款项至今未兑现。",
 )
-REQUESTS = ("请求依法处理。", "请求督促相关单位尽快解决。", "请求落实补偿。", "请求给予书面答复。", "请求调查核实并公开结果。")
-OPINIONS = ("经调查核实，信访人反映的问题基本属实，已责成相关单位限期整改。", "经核查，相关补偿已按政策标准发放，诉求缺乏依据。",
-            "已协调相关部门予以解决，并向信访人解释说明有关政策。", "经调查，反映情况与事实不符。")
+REQUESTS = (
+    "请求依法处理。",
+    "请求督促相关单位尽快解决。",
+    "请求落实补偿。",
+    "请求给予书面答复。",
+    "请求调查核实并公开结果。",
+)
+OPINIONS = (
+    "经调查核实，信访人反映的问题基本属实，已责成相关单位限期整改。",
+    "经核查，相关补偿已按政策标准发放，诉求缺乏依据。",
+    "已协调相关部门予以解决，并向信访人解释说明有关政策。",
+    "经调查，反映情况与事实不符。",
+)
 
 
 @dataclass
@@ -105,8 +220,11 @@ class Plan:
     levels: dict[str, dict[str, Any]]
     actors: dict[int, str]
     categories: list[tuple[int, str, int, str, tuple[str, ...]]]
-    pool: list[tuple[str, str, str, str, str, str, str]]  # name, id_cipher, id_hash, phone_cipher, hash, tail, addr
-    pool_share: float
+    # The people who petition: (name, id cipher, id hash, phone cipher, phone hash, tail, address), each
+    # encrypted once with xinfang.core.crypto; `tickets` repeats a person's index as often as they petition.
+    people: list[tuple[str, str, str, str, str, str, str]]
+    tickets: Any  # array('l')
+    mult: Any  # array('l'): how many tickets each person holds
     counters: dict[str, Any] = field(default_factory=dict)
 
 
@@ -129,7 +247,7 @@ CHANNEL_CUM = _cum([46, 22, 16, 13, 1, 2])
 KINDS = ("request", "suggestion", "accusation")
 KIND_CUM = _cum([80, 8, 12])
 ROUTES = ("petition", "administrative", "litigation", "duty", "arbitration", "party_appeal")
-ROUTE_CUM = _cum([72, 10, 8, 6, 3, 1])
+ROUTE_CUM = _cum([78, 8, 7, 4, 2, 1])
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
 SATISFACTION_CUM = _cum([60, 28, 12])
 
@@ -188,6 +306,12 @@ def query_code(pid: int) -> str:
     return "".join(QUERY_CODE_ALPHABET[(v >> (5 * k)) & 31] for k in range(12))
 
 
+def clock(rng: random.Random) -> str:
+    """A time of day in office hours, Beijing time."""
+    minutes, seconds = divmod(28_800 + int(rng.random() * 36_000), 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}+08"
+
+
 def js(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -210,19 +334,51 @@ class Chunk:
         self.states: Counter[str] = Counter()
 
     # ---------------------------------------------------------------- stage and event primitives
-    def open(self, kind: str, org: int, on: int, rule_key: str | None, *, from_org: int | None = None,
-             due_on: int | None = None, data: str = "{}") -> list[Any]:
+    def open(
+        self,
+        kind: str,
+        org: int,
+        on: int,
+        rule_key: str | None,
+        *,
+        from_org: int | None = None,
+        due_on: int | None = None,
+        start: int | None = None,
+        data: str = "{}",
+    ) -> list[Any]:
         if rule_key is not None:
-            due_on, basis = DUE(rule_key, on)
+            due_on, basis = DUE(rule_key, start or on)
         else:
             assert due_on is not None
-            basis = js({"rule_key": "set_by_sender", "start": DATES(on), "due_on": DATES(due_on),
-                        "article": "《信访工作条例》第二十二条第三项",
-                        "explain": f"交办单位指定于{DATES(due_on)}前反馈办理结果、提交办结报告。"})
+            basis = js(
+                {
+                    "rule_key": "set_by_sender",
+                    "start": DATES(on),
+                    "due_on": DATES(due_on),
+                    "article": "《信访工作条例》第二十二条第三项",
+                    "explain": f"交办单位指定于{DATES(due_on)}前反馈办理结果、提交办结报告。",
+                }
+            )
         # kind, org, from_org, rule, opened, due, basis, closed, outcome, decided, paused_since,
         # pause_reason, paused_days, extended_days, data, local index
-        stage = [kind, org, from_org, rule_key or "set_by_sender", on, due_on, basis, None, "", None, None, "", 0, 0,
-                 data, len(self.stages)]
+        stage = [
+            kind,
+            org,
+            from_org,
+            rule_key or "set_by_sender",
+            on,
+            due_on,
+            basis,
+            None,
+            "",
+            None,
+            None,
+            "",
+            0,
+            0,
+            data,
+            len(self.stages),
+        ]
         self.stages.append(stage)
         self.cur_stages.append(stage)
         return stage
@@ -276,20 +432,31 @@ class Chunk:
             kind = _pick(rng, KINDS, KIND_CUM)
         route = ""
         if kind == "request":
-            route = "litigation" if reg_org["suffix"] == "ZFW" and rng.random() < 0.8 else _pick(rng, ROUTES, ROUTE_CUM)
+            route = (
+                "litigation"
+                if reg_org["suffix"] == "ZFW" and rng.random() < 0.8
+                else _pick(rng, ROUTES, ROUTE_CUM)
+            )
         if kind == "accusation":
             cat = p.categories[6]
         elif route == "litigation":
             cat = p.categories[5]
         else:
             cat = _pick(rng, p.categories, CATEGORY_CUM)
-        cat_id, cat_code, _, handler, subjects = cat
-        fill = {"estate": rng.choice(common.ESTATES), "road": rng.choice(common.ROADS),
-                "company": rng.choice(common.COMPANIES), "village": rng.choice(common.VILLAGES)}
+        cat_id, _code, _, handler, subjects = cat
+        fill = {
+            "estate": rng.choice(common.ESTATES),
+            "road": rng.choice(common.ROADS),
+            "company": rng.choice(common.COMPANIES),
+            "village": rng.choice(common.VILLAGES),
+        }
         subject = rng.choice(subjects).format(**fill)
         request = rng.choice(REQUESTS)
-        content = (f"信访人反映：{subject.removeprefix('关于').removeprefix('反映')}。"
-                   + "".join(rng.sample(DETAILS, rng.randint(1, 4))) + request)
+        content = (
+            f"信访人反映：{subject.removeprefix('关于').removeprefix('反映')}。"
+            + "".join(rng.sample(DETAILS, rng.randint(1, 4)))
+            + request
+        )
         channel = _pick(rng, CHANNELS, CHANNEL_CUM)
         county = level["county"] or rng.choice(common.COUNTY_CODES)
         county_level = p.levels[county]
@@ -325,48 +492,60 @@ class Chunk:
             state = "awaiting_delivery" if s[9] is not None else STATE_BY_STAGE[s[0]]
         else:
             state = closed_as or "answered"
-            closed_on = self.last_on
+            closed_on = max(s[7] for s in self.cur_stages if s[0] != "report")
         self.states[state] += 1
-        if main and any(s[5] < today and s[10] is None for s in main):
-            self.states["(overdue)"] += 1
+        late = sum(1 for s in self.cur_stages if s[7] is None and s[5] < today and s[10] is None)
+        if late:
+            self.states["(petitions with an overdue stage)"] += 1
+            self.states["(overdue stages)"] += late
         appeal_until, appeal_basis, is_final = self.appeal
         year = dt.date.fromordinal(received).year
         number = f"{reg_org['region6']}{year}{p.seq[i]:07d}"
-        at = f"{DATES(received)} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}+08"
-        self.petitions.append([
-            number, channel, received, at, reg, p.actors.get(reg, NULL), headcount, subject, request, content,
-            kind, route, cat_id, region_code, place, accused, state, self.last_on, closed_on, is_final,
-            appeal_until, appeal_basis, repeat and rng.random() < 0.8,
-        ])
+        at = f"{DATES(received)} {clock(rng)}"
+        self.petitions.append(
+            [
+                number,
+                channel,
+                received,
+                at,
+                reg,
+                p.actors.get(reg, NULL),
+                headcount,
+                subject,
+                request,
+                content,
+                kind,
+                route,
+                cat_id,
+                region_code,
+                place,
+                accused,
+                state,
+                self.last_on,
+                closed_on,
+                is_final,
+                appeal_until,
+                appeal_basis,
+                repeat,
+            ]
+        )
 
     def petitioner(self, pid_local: int, channel: str, county: str, *, representative: bool) -> bool:
+        """One petitioner row; returns whether this person petitions more than once (重复信访)."""
         p, rng = self.p, self.rng
-        from_pool = rng.random() < p.pool_share
-        if from_pool:
-            # Skewed: a few people petition very often, most of the pool a handful of times.
-            name, id_c, id_h, ph_c, ph_h, tail, addr = p.pool[int(len(p.pool) * rng.random() ** 1.5)]
-            kind = "person"
-        else:
-            kind = "organisation" if rng.random() < 0.03 else "person"
-            if kind == "organisation":
-                name = f"湖州{rng.choice(common.COMPANIES)}有限公司"
-                id_c = id_h = ""
-            else:
-                name = common.person_name(rng)
-                has_id = rng.random() < {"phone": 0.5, "letter": 0.75, "visit": 0.95}.get(channel, 1.0)
-                if has_id:
-                    number = common.id_number(rng, county, rng.randint(BIRTH_FROM, BIRTH_TO))
-                    id_c, id_h = ENCRYPT(number), BLIND("id_number", number)
-                else:
-                    id_c = id_h = ""
-            if rng.random() < 0.95:
-                phone = common.mobile(rng)
-                ph_c, ph_h, tail = ENCRYPT(phone), BLIND("phone", phone), phone[-4:]
-            else:
-                ph_c = ph_h = tail = ""
-            addr = f"{p.levels[county]['name']}{rng.choice(common.ROADS)}{rng.randint(1, 300)}号"
+        person = p.tickets[rng.randrange(len(p.tickets))]
+        name, id_c, id_h, ph_c, ph_h, tail, addr = p.people[person]
+        kind = "person"
+        r = rng.random()
+        if r < 0.03:
+            kind, name, id_c, id_h = "organisation", f"湖州{rng.choice(common.COMPANIES)}有限公司", "", ""
+        elif r > ID_SHARE.get(channel, 1.0):
+            id_c = id_h = ""  # callers and letter writers do not always give an ID number
+        if rng.random() < 0.04:
+            ph_c = ph_h = tail = ""
         self.petitioners.append([pid_local, kind, name, id_c, id_h, ph_c, ph_h, tail, addr, representative])
-        return from_pool
+        times = p.mult[person]
+        return times > 1 and rng.random() < 1 - 1 / times
 
     def late(self, rate: float) -> bool:
         return self.rng.random() < rate
@@ -380,8 +559,16 @@ class Chunk:
             return due + rng.randint(1, 25)
         return min(opened + rng.randint(lo, hi), due)
 
-    def run(self, first: list[Any], reg: int, level: dict[str, Any], kind: str, route: str, handler: str,
-            accused: str) -> str | None:
+    def run(
+        self,
+        first: list[Any],
+        reg: int,
+        level: dict[str, Any],
+        kind: str,
+        route: str,
+        handler: str,
+        accused: str,
+    ) -> str | None:
         """Walk the clocks from registration until today; returns the terminal state if it ended."""
         rng, today = self.rng, self.p.today
         self.appeal: tuple[int | None, str, bool] = (None, "{}", False)
@@ -390,7 +577,7 @@ class Chunk:
         # ---- triage by a bureau (第二十二条), possibly twice (city bureau → county bureau, or 报请)
         hops = 0
         while stage[0] == "triage":
-            end = self.span(stage[4], stage[5], 1, 12, 0.03)
+            end = self.span(stage[4], stage[5], 1, 14, 0.03)
             if end > today:
                 return None
             hops += 1
@@ -398,19 +585,24 @@ class Chunk:
             lvl = self.level_of(holder)
             r = rng.random()
             if r < 0.05:
-                self.close(stage, end, "declined")
-                self.event("decline", end, holder, stage, js({"reason": "not_competent", "related": None,
-                                                              "competent_body": "有权处理的机关"}))
+                self.close_all(end, "declined", reports=True)
+                self.event(
+                    "decline",
+                    end,
+                    holder,
+                    stage,
+                    js({"reason": "not_competent", "related": None, "competent_body": "有权处理的机关"}),
+                )
                 return "declined"
             if r < 0.07:
-                self.close(stage, end, "withdrawn")
+                self.close_all(end, "withdrawn", reports=True)
                 self.event("withdraw", end, holder, stage, js({"reason": "信访人申请撤回"}))
                 return "withdrawn"
             if kind == "accusation":
                 target, action, outcome = lvl["JW"], "refer", "referred"
             elif route == "litigation":
                 target, action, outcome = lvl["ZFW"], "refer", "referred"
-            elif holder_org["type"] == "party_gov" or hops > 1 or r > 0.10:
+            elif holder_org["type"] == "party_gov" or hops > 1 or r > 0.085:
                 if holder_org["level_key"] == "330500" and hops == 1 and rng.random() < 0.35:
                     county = self.p.levels[rng.choice(common.COUNTY_CODES)]
                     target, action, outcome = county["XFJ"], "transfer", "transferred"
@@ -419,14 +611,14 @@ class Chunk:
                     if holder_org["level_key"] == "330500" and rng.random() < 0.2:
                         unit_level = self.p.levels[rng.choice(common.COUNTY_CODES)]
                     target = self.unit_for(unit_level, handler)
-                    action, outcome = ("assign", "assigned") if rng.random() < 0.14 else ("transfer", "transferred")
+                    action, outcome = (
+                        ("assign", "assigned") if rng.random() < 0.14 else ("transfer", "transferred")
+                    )
             else:
                 # 报请本级党委和政府 (第二十二条第一项): the 党委政府 takes the triage, same due date.
                 gov = holder_org["parent_id"]
                 self.close(stage, end, "escalated")
-                stage = self.open("triage", gov, end, None, from_org=holder, due_on=stage[5])
-                stage[3] = "triage"
-                stage[6] = DUE("triage", self.last_on_received())[1]
+                stage = self.open("triage", gov, end, "triage", from_org=holder, start=first[4])
                 self.event("escalate", end, holder, stage, js({"reason": "情况重大、紧急"}))
                 holder = gov
                 continue
@@ -439,10 +631,18 @@ class Chunk:
                 stage = self.open("triage", target, end, "triage", from_org=holder, data=js({"via": action}))
             else:
                 obj_due, obj_basis = DUE("objection", end)
-                stage = self.open("notice", target, end, "notice_transfer", from_org=holder, data=(
-                    f'{{"via": "{action}", "objection_due_on": "{DATES(obj_due)}", "objection_basis": {obj_basis}}}'))
+                stage = self.open(
+                    "notice",
+                    target,
+                    end,
+                    "notice_transfer",
+                    from_org=holder,
+                    data=(
+                        f'{{"via": "{action}", "objection_due_on": "{DATES(obj_due)}", "objection_basis": {obj_basis}}}'
+                    ),
+                )
             if action == "assign":
-                report_due = end + rng.randint(30, 60)
+                report_due = end + rng.randint(75, 100)
                 data["report_due_on"] = DATES(report_due)
                 self.open("report", target, end, None, from_org=holder, due_on=report_due)
             self.event(action, end, holder, stage, js(data))
@@ -450,7 +650,7 @@ class Chunk:
         # ---- the unit's written notice (第二十三条), objection (异议), acceptance
         objected = False
         while stage[0] == "notice":
-            end = self.span(stage[4], stage[5], 1, 14, 0.04)
+            end = self.span(stage[4], stage[5], 2, 15, 0.04)
             if end > today:
                 return None
             r = rng.random()
@@ -458,8 +658,14 @@ class Chunk:
             if sender is not None and not objected and r < 0.03:
                 objected = True
                 self.close(stage, end, "objected")
-                obj = self.open("objection", sender, end, "objection_review", from_org=holder,
-                                data=js({"reason": "不属于本单位职权范围", "notice_stage": None}))
+                obj = self.open(
+                    "objection",
+                    sender,
+                    end,
+                    "objection_review",
+                    from_org=holder,
+                    data=js({"reason": "不属于本单位职权范围", "notice_stage": f"@{stage[15]}"}),
+                )
                 self.event("object", end, holder, obj, js({"reason": "不属于本单位职权范围"}))
                 decided = self.span(end, obj[5], 1, 6, 0.02)
                 if decided > today:
@@ -476,38 +682,77 @@ class Chunk:
                         other = lvl["SCJG"] if holder != lvl["SCJG"] else lvl["ZJJ"]
                     # The sender disposes again at once and sends it to the right unit.
                     again = self.open("triage", sender, decided, "triage")
-                    self.event("object_approve", decided, sender, again,
-                               js({"reason": "", "unit": self.p.orgs[holder]["code"]}))
+                    self.event(
+                        "object_approve",
+                        decided,
+                        sender,
+                        again,
+                        js({"reason": "", "unit": self.p.orgs[holder]["code"]}),
+                    )
                     self.close(again, decided, "transferred")
                     t = self.p.orgs[other]
                     obj_due, obj_basis = DUE("objection", decided)
-                    stage = self.open("notice", other, decided, "notice_transfer", from_org=sender, data=(
-                        f'{{"via": "transfer", "objection_due_on": "{DATES(obj_due)}", '
-                        f'"objection_basis": {obj_basis}}}'))
-                    self.event("transfer", decided, sender, stage, js({"to_org": t["code"], "to_org_name": t["name"]}))
+                    stage = self.open(
+                        "notice",
+                        other,
+                        decided,
+                        "notice_transfer",
+                        from_org=sender,
+                        data=(
+                            f'{{"via": "transfer", "objection_due_on": "{DATES(obj_due)}", '
+                            f'"objection_basis": {obj_basis}}}'
+                        ),
+                    )
+                    self.event(
+                        "transfer",
+                        decided,
+                        sender,
+                        stage,
+                        js({"to_org": t["code"], "to_org_name": t["name"]}),
+                    )
                     holder = other
                 else:
-                    stage = self.open("notice", holder, decided, "notice_transfer", from_org=sender,
-                                      data=js({"via": "objection_rejected", "objection_rejected": True}))
-                    self.event("object_reject", decided, sender, stage,
-                               js({"reason": "属于本单位职权范围，请依法办理", "unit": self.p.orgs[holder]["code"]}))
+                    stage = self.open(
+                        "notice",
+                        holder,
+                        decided,
+                        "notice_transfer",
+                        from_org=sender,
+                        data=js({"via": "objection_rejected", "objection_rejected": True}),
+                    )
+                    self.event(
+                        "object_reject",
+                        decided,
+                        sender,
+                        stage,
+                        js({"reason": "属于本单位职权范围，请依法办理", "unit": self.p.orgs[holder]["code"]}),
+                    )
                 continue
             if kind == "request" and route != "petition":
-                self.close_main(end, "diverted")
-                procedure = {"litigation": "诉讼", "arbitration": "劳动人事争议仲裁", "party_appeal": "党员申诉",
-                             "administrative": "行政复议", "duty": "申请履行法定职责"}[route]
+                self.close_all(end, "diverted", reports=False)
+                procedure = {
+                    "litigation": "诉讼",
+                    "arbitration": "劳动人事争议仲裁",
+                    "party_appeal": "党员申诉",
+                    "administrative": "行政复议",
+                    "duty": "申请履行法定职责",
+                }[route]
                 self.event("divert", end, holder, stage, js({"procedure": procedure}))
                 self.finish_report(end)
                 return "diverted"
             if r < 0.03 and sender is None:
-                self.close_main(end, "declined")
-                self.event("decline", end, holder, stage, js({"reason": "not_competent", "related": None,
-                                                               "competent_body": "有权处理的机关"}))
+                self.close_all(end, "declined", reports=True)
+                self.event(
+                    "decline",
+                    end,
+                    holder,
+                    stage,
+                    js({"reason": "not_competent", "related": None, "competent_body": "有权处理的机关"}),
+                )
                 return "declined"
             if r < 0.045:
-                self.close_main(end, "withdrawn")
+                self.close_all(end, "withdrawn", reports=True)
                 self.event("withdraw", end, holder, stage, js({"reason": "信访人申请撤回"}))
-                self.finish_report(end)
                 return "withdrawn"
             self.close(stage, end, "accepted")
             rule_key = "handling" if kind == "request" else "handling_reference"
@@ -526,7 +771,7 @@ class Chunk:
             delivered = decider[7]
             unsatisfied = self.rated_unsatisfied
             if decider[8] == "support" or rng.random() > (0.45 if unsatisfied else 0.06):
-                return "answered" if stage_kind == "review" or decider[8] else "answered"
+                return "answered"
             asked = delivered + rng.randint(3, 29)
             if asked > today:
                 return "answered"
@@ -535,10 +780,17 @@ class Chunk:
                 return "answered"
             target = sup[0] if len(sup) == 1 or rng.random() < 0.7 else sup[1]
             reason = "对处理意见不服"
-            stage = self.open(stage_kind, target, asked, stage_kind, from_org=decider[1], data=js({"reason": reason}))
+            stage = self.open(
+                stage_kind, target, asked, stage_kind, from_org=decider[1], data=js({"reason": reason})
+            )
             self.appeal = (None, self.appeal[1], False)
-            self.event(f"request_{stage_kind}", asked, target, stage,
-                       js({"to_org": self.p.orgs[target]["code"], "reason": reason}))
+            self.event(
+                f"request_{stage_kind}",
+                asked,
+                target,
+                stage,
+                js({"to_org": self.p.orgs[target]["code"], "reason": reason}),
+            )
             result = self.decide(stage, target, kind, formal, first_level=False)
             if result is not None or stage[7] is None:
                 return result
@@ -548,12 +800,9 @@ class Chunk:
             decider = stage
         return "answered"
 
-    def last_on_received(self) -> int:
-        return self.p.days[self.start + self.pid_local]
-
-    def close_main(self, on: int, outcome: str) -> None:
+    def close_all(self, on: int, outcome: str, *, reports: bool) -> None:
         for s in self.cur_stages:
-            if s[7] is None and s[0] != "report":
+            if s[7] is None and (reports or s[0] != "report"):
                 self.close(s, on, outcome)
 
     def finish_report(self, on: int) -> None:
@@ -574,12 +823,14 @@ class Chunk:
                 rep[8] = "report_accepted"
                 self.event("report_accept", accepted, rep[2], rep)
 
-    def decide(self, stage: list[Any], holder: int, kind: str, formal: bool, *, first_level: bool) -> str | None:
+    def decide(
+        self, stage: list[Any], holder: int, kind: str, formal: bool, *, first_level: bool
+    ) -> str | None:
         """A deciding stage: 延期/中止, 意见书, 送达, 评价. None = still open or answered normally."""
         rng, today = self.rng, self.p.today
         self.rated_unsatisfied = False
         opened, due = stage[4], stage[5]
-        lo, hi = (15, 58) if stage[0] == "handling" else (8, 29)
+        lo, hi = (20, 60) if stage[0] == "handling" else (8, 29)
         # 中止/听证: the clock stops; the due date moves by the paused days on resume.
         if rng.random() < 0.03:
             paused_on = opened + rng.randint(5, 25)
@@ -592,8 +843,13 @@ class Chunk:
                 stage[12] = paused_days
                 due, stage[6] = DUE(stage[3], opened, 0, paused_days)
                 stage[5] = due
-                self.event("resume", paused_on + paused_days, holder, stage,
-                           js({"paused_days": paused_days, "reason": "hearing", "due_on": DATES(due)}))
+                self.event(
+                    "resume",
+                    paused_on + paused_days,
+                    holder,
+                    stage,
+                    js({"paused_days": paused_days, "reason": "hearing", "due_on": DATES(due)}),
+                )
         # 延期 once, ≤ 30 日, approved by the unit's 负责人 (第三十四条).
         if stage[0] == "handling" and rng.random() < 0.08:
             on = min(due - rng.randint(1, 10), today)
@@ -601,12 +857,23 @@ class Chunk:
                 days = rng.choice((15, 20, 30, 30))
                 due, stage[6] = DUE(stage[3], opened, days, stage[12])
                 stage[5], stage[13] = due, days
-                self.event("extend", on, holder, stage, js({"days": days, "approver": "分管负责人",
-                                                            "reason": "情况复杂，需进一步调查核实",
-                                                            "due_on": DATES(due)}))
+                self.event(
+                    "extend",
+                    on,
+                    holder,
+                    stage,
+                    js(
+                        {
+                            "days": days,
+                            "approver": "分管负责人",
+                            "reason": "情况复杂，需进一步调查核实",
+                            "due_on": DATES(due),
+                        }
+                    ),
+                )
         r = rng.random()
         if first_level and kind == "request" and r < 0.04:
-            end = self.span(opened, due, lo, hi, 0.02)
+            end = max(self.span(opened, due, lo, hi, 0.02), self.last_on)
             if end > today:
                 return None
             stage[14] = js({"agreement": "双方自愿达成调解协议", "method": "mediation"})
@@ -615,14 +882,13 @@ class Chunk:
             self.finish_report(end)
             return "mediated"
         if first_level and r < 0.055:
-            end = self.span(opened, due, 1, 30, 0.0)
+            end = max(self.span(opened, due, 1, 30, 0.0), self.last_on)
             if end > today:
                 return None
-            self.close(stage, end, "withdrawn")
+            self.close_all(end, "withdrawn", reports=True)
             self.event("withdraw", end, holder, stage, js({"reason": "问题已自行解决"}))
-            self.finish_report(end)
             return "withdrawn"
-        decided = self.span(opened, due, lo, hi, 0.05)
+        decided = max(self.span(opened, due, lo, hi, 0.05), self.last_on)
         if decided > today:
             return None
         if stage[0] != "handling":
@@ -630,12 +896,21 @@ class Chunk:
         elif kind == "suggestion":
             outcome = rng.choice(("adopted", "partly_adopted", "not_adopted"))
         elif kind == "accusation":
-            outcome = _pick(rng, ("substantiated", "partly_substantiated", "unsubstantiated"), _cum([25, 25, 50]))
+            outcome = _pick(
+                rng, ("substantiated", "partly_substantiated", "unsubstantiated"), _cum([25, 25, 50])
+            )
         else:
             outcome = _pick(rng, ("support", "explain", "reject"), _cum([32, 45, 23]))
         stage[9], stage[8] = decided, outcome
-        stage[14] = js({**json.loads(stage[14]), "request": "", "facts": "", "opinion": rng.choice(OPINIONS),
-                        "legal_basis": "《信访工作条例》第三十二条" if formal else ""})
+        stage[14] = js(
+            {
+                **json.loads(stage[14]),
+                "request": "",
+                "facts": "",
+                "opinion": rng.choice(OPINIONS),
+                "legal_basis": "《信访工作条例》第三十二条" if formal else "",
+            }
+        )
         self.event("decide", decided, holder, stage, js({"outcome": outcome}))
         delivered = decided + rng.randint(1, 6)
         if delivered > today:
@@ -647,9 +922,18 @@ class Chunk:
             window = "review_request" if stage[0] == "handling" else "reexamination_request"
             appeal_until, basis = DUE(window, delivered)
             after = stage[0]
-            self.appeal = (appeal_until, basis[:-1] + f', "after": "{after}", "stage": "@{stage[15]}"}}', False)
-        self.event("deliver", delivered, holder, stage,
-                   js({"method": method, "appeal_until": DATES(appeal_until) if appeal_until else None}))
+            self.appeal = (
+                appeal_until,
+                basis[:-1] + f', "after": "{after}", "stage": "@{stage[15]}"}}',
+                False,
+            )
+        self.event(
+            "deliver",
+            delivered,
+            holder,
+            stage,
+            js({"method": method, "appeal_until": DATES(appeal_until) if appeal_until else None}),
+        )
         if first_level:
             self.finish_report(delivered)
         # 满意度评价 of the delivered answer.
@@ -671,47 +955,157 @@ class Chunk:
         rows = out["petitions_petition"]
         for n, r in enumerate(self.petitions):
             pid = pid0 + n
-            (number, channel, received, at, reg, actor, headcount, subject, request, content, kind, route, cat_id,
-             region_code, place, accused, state, last_on, closed_on, is_final, appeal_until, appeal_basis,
-             repeat) = r
-            if "@" in appeal_basis:
-                appeal_basis = re.sub(r'"@(\d+)"', lambda m: str(sid0 + int(m.group(1))), appeal_basis)
-            rows.append("\t".join((
-                str(pid), number, query_code(pid), channel, DATES(received), at, str(reg), actor, str(headcount),
-                subject, request, content, kind, route, str(cat_id), region_code, place, accused, state,
-                DATES(last_on), DATES(closed_on), "t" if is_final else "f", DATES(appeal_until), appeal_basis,
-                "t" if repeat else "f", NULL,
-            )))
+            (
+                number,
+                channel,
+                received,
+                at,
+                reg,
+                actor,
+                headcount,
+                subject,
+                request,
+                content,
+                kind,
+                route,
+                cat_id,
+                region_code,
+                place,
+                accused,
+                state,
+                last_on,
+                closed_on,
+                is_final,
+                appeal_until,
+                appeal_basis,
+                repeat,
+            ) = r
+            if '"@' in appeal_basis:
+                appeal_basis = LOCAL_REF.sub(lambda m: str(sid0 + int(m.group(1))), appeal_basis)
+            rows.append(
+                "\t".join(
+                    (
+                        str(pid),
+                        number,
+                        query_code(pid),
+                        channel,
+                        DATES(received),
+                        at,
+                        str(reg),
+                        actor,
+                        str(headcount),
+                        subject,
+                        request,
+                        content,
+                        kind,
+                        route,
+                        str(cat_id),
+                        region_code,
+                        place,
+                        accused,
+                        state,
+                        DATES(last_on),
+                        DATES(closed_on),
+                        "t" if is_final else "f",
+                        DATES(appeal_until),
+                        appeal_basis,
+                        "t" if repeat else "f",
+                        NULL,
+                    )
+                )
+            )
         rows = out["petitions_petitioner"]
         for n, r in enumerate(self.petitioners):
             local, kind, name, id_c, id_h, ph_c, ph_h, tail, addr, rep = r
-            rows.append("\t".join((str(qid0 + n), str(pid0 + local), kind, name, id_c, id_h, ph_c, ph_h, tail, addr,
-                                   "t" if rep else "f")))
+            rows.append(
+                "\t".join(
+                    (
+                        str(qid0 + n),
+                        str(pid0 + local),
+                        kind,
+                        name,
+                        id_c,
+                        id_h,
+                        ph_c,
+                        ph_h,
+                        tail,
+                        addr,
+                        "t" if rep else "f",
+                    )
+                )
+            )
         rows = out["petitions_stage"]
-        stage_pid: dict[int, int] = {}
         for s in self.stages:
-            stage_pid[s[15]] = s[16]
-        for s in self.stages:
-            (kind, org, from_org, rule, opened, due, basis, closed, outcome, decided, paused_since, pause_reason,
-             paused_days, extended_days, data, local, pl) = s
-            rows.append("\t".join((
-                str(sid0 + local), str(pid0 + pl), kind, str(org), NULL if from_org is None else str(from_org), rule,
-                DATES(opened), DATES(due), basis, DATES(closed), outcome, DATES(decided), DATES(paused_since),
-                pause_reason, str(paused_days), str(extended_days), data,
-            )))
+            (
+                kind,
+                org,
+                from_org,
+                rule,
+                opened,
+                due,
+                basis,
+                closed,
+                outcome,
+                decided,
+                paused_since,
+                pause_reason,
+                paused_days,
+                extended_days,
+                data,
+                local,
+                pl,
+            ) = s
+            if '"@' in data:
+                data = LOCAL_REF.sub(lambda m: str(sid0 + int(m.group(1))), data)
+            rows.append(
+                "\t".join(
+                    (
+                        str(sid0 + local),
+                        str(pid0 + pl),
+                        kind,
+                        str(org),
+                        NULL if from_org is None else str(from_org),
+                        rule,
+                        DATES(opened),
+                        DATES(due),
+                        basis,
+                        DATES(closed),
+                        outcome,
+                        DATES(decided),
+                        DATES(paused_since),
+                        pause_reason,
+                        str(paused_days),
+                        str(extended_days),
+                        data,
+                    )
+                )
+            )
         rows = out["petitions_event"]
         rng = self.rng
         for n, e in enumerate(self.events):
             action, on, org, stage_local, data, pl = e
-            at = f"{DATES(on)} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}+08"
-            rows.append("\t".join((
-                str(eid0 + n), str(pid0 + pl), NULL if stage_local is None else str(sid0 + stage_local), action,
-                DATES(on), at, p.actors.get(org, NULL) if org else NULL, NULL if org is None else str(org), data,
-            )))
+            at = f"{DATES(on)} {clock(rng)}"
+            rows.append(
+                "\t".join(
+                    (
+                        str(eid0 + n),
+                        str(pid0 + pl),
+                        NULL if stage_local is None else str(sid0 + stage_local),
+                        action,
+                        DATES(on),
+                        at,
+                        p.actors.get(org, NULL) if org else NULL,
+                        NULL if org is None else str(org),
+                        data,
+                    )
+                )
+            )
         rows = out["petitions_rating"]
         for n, r in enumerate(self.ratings):
             pl, stage_local, sat, comment, on = r
-            rows.append("\t".join((str(rid0 + n), str(pid0 + pl), str(sid0 + stage_local), sat, comment, DATES(on))))
+            rows.append(
+                "\t".join((str(rid0 + n), str(pid0 + pl), str(sid0 + stage_local), sat, comment, DATES(on)))
+            )
         return {t: ("\n".join(v) + "\n").encode() if v else b"" for t, v in out.items()}
 
 
@@ -723,15 +1117,18 @@ STATE_BY_STAGE = {
     "review": "in_review",
     "reexamination": "in_reexamination",
 }
-STUCK_RATE = 0.0012  # a clock nobody closed: stays open, and overdue, until someone notices
+LOCAL_REF = re.compile(r'"@(\d+)"')  # a stage id not known until the chunk's ids are allocated
+STUCK_RATE = 0.0004  # a clock nobody closed: stays open, and overdue, until someone notices
 FOREVER = 10**9
 BIRTH_FROM = dt.date(1942, 1, 1).toordinal()
 BIRTH_TO = dt.date(2004, 12, 31).toordinal()
 CATEGORY_CUM: list[float] = []
 DATES = Dates()
 DUE: Due
-ENCRYPT: Any
-BLIND: Any
+ID_SHARE = {"phone": 0.5, "letter": 0.75, "visit": 0.95}
+# How often one person petitions in 3 years: (times, share of people). Mean ≈ 1.6, so about 38% of
+# petitioner rows are repeats, and a few people file a hundred or more.
+MULTIPLICITY = ((1, 85.0), (2, 8.0), (3, 3.0), ((4, 10), 3.0), ((11, 50), 0.9), ((51, 200), 0.1))
 ID_COUNTERS: dict[str, Any] = {}
 
 
@@ -756,19 +1153,21 @@ def work(k: int) -> tuple[int, dict[str, bytes], dict[str, int], Counter[str], f
         chunk.petition(i)
         for s in chunk.stages[before:]:
             s.append(i - start)
-    counts = {"petition": len(chunk.petitions), "petitioner": len(chunk.petitioners), "stage": len(chunk.stages),
-              "event": len(chunk.events), "rating": len(chunk.ratings)}
+    counts = {
+        "petition": len(chunk.petitions),
+        "petitioner": len(chunk.petitioners),
+        "stage": len(chunk.stages),
+        "event": len(chunk.events),
+        "rating": len(chunk.ratings),
+    }
     ids = {name: _allocate(name, counts[name]) for name in ("petitioner", "stage", "event", "rating")}
     data = chunk.render(ids)
     return k, data, counts, chunk.states, time.perf_counter() - t0
 
 
 def _init_worker() -> None:
-    global DUE, ENCRYPT, BLIND
-    from xinfang.core.crypto import blind_index, encrypt
-
+    global DUE
     DUE = Due()
-    ENCRYPT, BLIND = encrypt, blind_index
 
 
 # ------------------------------------------------------------------------------------------ the parent
@@ -792,8 +1191,12 @@ def ensure_database(url: str, *, reset: bool) -> None:
     cfg = dj_database_url.parse(url)
     name = cfg["NAME"]
     admin = psycopg.connect(
-        dbname="postgres", host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"] or None,
-        password=cfg["PASSWORD"] or None, autocommit=True,
+        dbname="postgres",
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        user=cfg["USER"] or None,
+        password=cfg["PASSWORD"] or None,
+        autocommit=True,
     )
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
@@ -822,10 +1225,40 @@ def setup_app() -> dict[str, Any]:
     for org in Org.objects.all():
         if not User.objects.filter(org=org).exists():
             role = Role.CLERK if org.type in (OrgType.BUREAU, OrgType.PARTY_GOV) else Role.HANDLER
-            user = User(username=f"bench-{org.code}", org=org, role=role, full_name=f"{org.short_name or org.name}经办人")
+            user = User(
+                username=f"bench-{org.code}",
+                org=org,
+                role=role,
+                full_name=f"{org.short_name or org.name}经办人",
+            )
             user.set_unusable_password()
             user.save()
     return {"region": region}
+
+
+def make_people(spec: tuple[int, int, int, dict[str, str]]) -> list[tuple[str, str, str, str, str, str, str]]:
+    """People [start, stop): a valid ID number and a mobile, encrypted and blind-indexed by the app's crypto."""
+    from xinfang.core.crypto import blind_index, encrypt
+
+    seed, start, stop, county_names = spec
+    rng = random.Random(seed * 7919 + start)
+    out = []
+    for _ in range(start, stop):
+        county = rng.choice(common.COUNTY_CODES)
+        number = common.id_number(rng, county, rng.randint(BIRTH_FROM, BIRTH_TO))
+        phone = common.mobile(rng)
+        out.append(
+            (
+                common.person_name(rng),
+                encrypt(number),
+                blind_index("id_number", number),
+                encrypt(phone),
+                blind_index("phone", phone),
+                phone[-4:],
+                f"{county_names[county]}{rng.choice(common.ROADS)}{rng.randint(1, 300)}号",
+            )
+        )
+    return out
 
 
 def build_plan(args: argparse.Namespace) -> Plan:
@@ -833,7 +1266,6 @@ def build_plan(args: argparse.Namespace) -> Plan:
 
     from django.utils import timezone
 
-    from xinfang.core.crypto import blind_index, encrypt
     from xinfang.orgs.models import Org, Role, User
     from xinfang.petitions.models import Category
 
@@ -841,9 +1273,16 @@ def build_plan(args: argparse.Namespace) -> Plan:
     today = timezone.localdate().toordinal()
     orgs: dict[int, dict[str, Any]] = {}
     for o in Org.objects.all():
-        orgs[o.pk] = {"code": o.code, "name": o.name, "type": o.type, "region6": o.region_code[:6],
-                      "parent_id": o.parent_id, "supervisor_id": o.supervisor_id, "suffix": o.code.split("-", 1)[1],
-                      "level_key": o.region_code[:6]}
+        orgs[o.pk] = {
+            "code": o.code,
+            "name": o.name,
+            "type": o.type,
+            "region6": o.region_code[:6],
+            "parent_id": o.parent_id,
+            "supervisor_id": o.supervisor_id,
+            "suffix": o.code.split("-", 1)[1],
+            "level_key": o.region_code[:6],
+        }
     levels: dict[str, dict[str, Any]] = {}
     for oid, o in orgs.items():
         lvl = levels.setdefault(o["level_key"], {"towns": [], "town_codes": [], "accusable": []})
@@ -910,20 +1349,44 @@ def build_plan(args: argparse.Namespace) -> Plan:
         counters[key] = counters.get(key, 0) + 1
         seq[i] = counters[key]
 
-    # Repeat petitioners: a pool of encrypted identities, encrypted once.
+    # The people: encrypted once (in parallel), then drawn by ticket so that some petition again and again.
     t0 = time.perf_counter()
-    pool = []
-    for _ in range(args.pool):
-        county = rng.choice(common.COUNTY_CODES)
-        number = common.id_number(rng, county, rng.randint(BIRTH_FROM, BIRTH_TO))
-        phone = common.mobile(rng)
-        addr = f"{levels[county]['name']}{rng.choice(common.ROADS)}{rng.randint(1, 300)}号"
-        pool.append((common.person_name(rng), encrypt(number), blind_index("id_number", number), encrypt(phone),
-                     blind_index("phone", phone), phone[-4:], addr))
-    print(f"identity pool: {len(pool)} people encrypted in {time.perf_counter() - t0:.1f}s", flush=True)
-    return Plan(n=n, seed=args.seed, today=today, days=days, org_idx=org_idx, seq=seq, reg_orgs=reg_orgs,
-                orgs=orgs, levels=levels, actors=actors, categories=categories, pool=pool,
-                pool_share=args.pool_share, counters={"chunk": args.chunk, "numbers": counters})
+    n_people = args.people or max(1000, int(n * 0.6))
+    county_names = {c: levels[c]["name"] for c in common.COUNTY_CODES}
+    slices = [
+        (args.seed, start, min(n_people, start + 20_000), county_names)
+        for start in range(0, n_people, 20_000)
+    ]
+    with multiprocessing.get_context("fork").Pool(args.workers) as workers:
+        people = [person for part in workers.map(make_people, slices) for person in part]
+    mult = array("l", [0]) * n_people
+    tickets = array("l")
+    kinds, shares = zip(*MULTIPLICITY, strict=True)
+    for person, times in enumerate(rng.choices(kinds, weights=shares, k=n_people)):
+        count = times if isinstance(times, int) else rng.randint(*times)
+        mult[person] = count
+        tickets.extend([person] * count)
+    print(
+        f"people: {n_people:,} encrypted in {time.perf_counter() - t0:.1f}s; {len(tickets):,} tickets",
+        flush=True,
+    )
+    return Plan(
+        n=n,
+        seed=args.seed,
+        today=today,
+        days=days,
+        org_idx=org_idx,
+        seq=seq,
+        reg_orgs=reg_orgs,
+        orgs=orgs,
+        levels=levels,
+        actors=actors,
+        categories=categories,
+        people=people,
+        tickets=tickets,
+        mult=mult,
+        counters={"chunk": args.chunk, "numbers": counters},
+    )
 
 
 def referencing_tables(cur: Any, tables: tuple[str, ...]) -> set[str]:
@@ -932,7 +1395,8 @@ def referencing_tables(cur: Any, tables: tuple[str, ...]) -> set[str]:
     while True:
         rows = cur.execute(
             "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
-            "AND confrelid::regclass::text = ANY(%s)", [list(found)]
+            "AND confrelid::regclass::text = ANY(%s)",
+            [list(found)],
         ).fetchall()
         new = {r[0] for r in rows} - found
         if not new:
@@ -956,10 +1420,13 @@ def droppable_indexes(cur: Any) -> list[tuple[str, str, str]]:
 
 
 def index_snapshot(cur: Any) -> set[tuple[str, str, str]]:
-    return set(cur.execute(
-        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-        "AND tablename = ANY(%s)", [list(TABLES)]
-    ).fetchall())
+    return set(
+        cur.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s)",
+            [list(TABLES)],
+        ).fetchall()
+    )
 
 
 def check_foreign_keys(cur: Any) -> list[str]:
@@ -995,8 +1462,9 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
     totals: Counter[str] = Counter()
     states: Counter[str] = Counter()
     gen_seconds = 0.0
-    conn = psycopg.connect(**{k: v for k, v in conninfo.items() if k in ("dbname", "host", "port", "user",
-                                                                        "password")})
+    conn = psycopg.connect(
+        **{k: v for k, v in conninfo.items() if k in ("dbname", "host", "port", "user", "password")}
+    )
     with conn:
         cur = conn.cursor()
         cur.execute("SET synchronous_commit = off")
@@ -1049,8 +1517,10 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
                 if done % max(args.chunk * 20, 1) < args.chunk or done == plan.n:
                     el = time.perf_counter() - t0
                     rows = sum(totals.values())
-                    print(f"  {done:>9,} petitions, {rows:>10,} rows, {el:6.1f}s, {rows / el:>9,.0f} rows/s",
-                          flush=True)
+                    print(
+                        f"  {done:>9,} petitions, {rows:>10,} rows, {el:6.1f}s, {rows / el:>9,.0f} rows/s",
+                        flush=True,
+                    )
         timings["copy_wall"] = time.perf_counter() - t0
         timings["copy_in_parent"] = copy_seconds
         timings["generate_cpu_in_workers"] = gen_seconds
@@ -1066,14 +1536,25 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
         timings["indexes"] = time.perf_counter() - t1
 
         for table in TABLES:
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"GREATEST((SELECT max(id) FROM {table}), 1))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"GREATEST((SELECT max(id) FROM {table}), 1))"
+            )
         for key, value in plan.counters["numbers"].items():
             cur.execute(
                 "INSERT INTO petitions_counter (key, value) VALUES (%s, %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = GREATEST(petitions_counter.value, EXCLUDED.value)",
                 [key, value],
             )
+        # Not a Django table: what the generator loaded, so that the benchmarks can tell their own rows
+        # (registered later) from the generated ones and remove leftovers of an interrupted run.
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)")
+        cur.execute(
+            "INSERT INTO bench_meta VALUES ('generated_max_petition_id', (SELECT max(id)::text FROM "
+            "petitions_petition)), ('generated_size', %s), ('generated_at', now()::text) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [str(plan.n)],
+        )
         cur.execute("SET session_replication_role = origin")
         if not args.no_check:
             t2 = time.perf_counter()
@@ -1085,8 +1566,10 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
         t3 = time.perf_counter()
     timings["commit"] = time.perf_counter() - t3
 
-    conn = psycopg.connect(**{k: v for k, v in conninfo.items() if k in ("dbname", "host", "port", "user",
-                                                                        "password")}, autocommit=True)
+    conn = psycopg.connect(
+        **{k: v for k, v in conninfo.items() if k in ("dbname", "host", "port", "user", "password")},
+        autocommit=True,
+    )
     with conn:
         t4 = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '1GB'")
@@ -1094,11 +1577,17 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
             conn.execute(f"VACUUM (ANALYZE) {table}")
         timings["vacuum_analyze"] = time.perf_counter() - t4
         sizes = conn.execute(
-            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname = ANY(%s)", [list(TABLES)]
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname = ANY(%s)",
+            [list(TABLES)],
         ).fetchall()
         db_size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-    return {"rows": dict(totals), "states": dict(states), "timings": timings,
-            "table_bytes": dict(sizes), "database_bytes": db_size}
+    return {
+        "rows": dict(totals),
+        "states": dict(states),
+        "timings": timings,
+        "table_bytes": dict(sizes),
+        "database_bytes": db_size,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1109,9 +1598,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="generator processes (2)")
     parser.add_argument("--chunk", type=int, default=5000, help="petitions per COPY batch (5000)")
-    parser.add_argument("--pool", type=int, default=40_000, help="repeat petitioners encrypted once (40000)")
-    parser.add_argument("--pool-share", type=float, default=0.25,
-                        help="share of petitioner rows drawn from the pool; the rest are new people (0.25)")
+    parser.add_argument(
+        "--people", type=int, default=0, help="distinct petitioners, encrypted once (default: 0.6 x size)"
+    )
     parser.add_argument("--keep-indexes", action="store_true", help="load with every index in place")
     parser.add_argument("--no-check", action="store_true", help="skip the foreign-key verification")
     args = parser.parse_args(argv)
@@ -1135,15 +1624,25 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"rows: {result['rows']}  ({rows:,} in all)")
     print(f"states: {dict(sorted(result['states'].items(), key=lambda kv: -kv[1]))}")
-    print(f"COPY {t['copy_wall']:.1f}s ({rows / t['copy_wall']:,.0f} rows/s, "
-          f"{result['rows']['petition'] / t['copy_wall']:,.0f} petitions/s); indexes {t['indexes']:.1f}s; "
-          f"VACUUM ANALYZE {t['vacuum_analyze']:.1f}s")
-    print(f"database size {result['database_bytes'] / 2**30:.2f} GiB; total {total:.1f}s "
-          f"({rows / total:,.0f} rows/s end to end)")
+    print(
+        f"COPY {t['copy_wall']:.1f}s ({rows / t['copy_wall']:,.0f} rows/s, "
+        f"{result['rows']['petition'] / t['copy_wall']:,.0f} petitions/s); indexes {t['indexes']:.1f}s; "
+        f"VACUUM ANALYZE {t['vacuum_analyze']:.1f}s"
+    )
+    print(
+        f"database size {result['database_bytes'] / 2**30:.2f} GiB; total {total:.1f}s "
+        f"({rows / total:,.0f} rows/s end to end)"
+    )
     path = common.write_result(
         f"generate-{args.size}.json",
-        {"size": args.size, "args": vars(args), "total_seconds": round(total, 1), **result,
-         "machine": common.machine(), "git": common.git_revision()},
+        {
+            "size": args.size,
+            "args": vars(args),
+            "total_seconds": round(total, 1),
+            **result,
+            "machine": common.machine(),
+            "git": common.git_revision(),
+        },
     )
     print(f"written {path}")
     return 0
