@@ -84,6 +84,9 @@ def test_it_trains_from_closed_petitions_and_suggests_category_unit_and_runner_u
     assert model.unit_model is not None
 
     new = register(clerk, subject="公司拖欠农民工工资", content="包工头拖欠工资半年，社保也没缴。")
+    # The 分办 suggestion is computed off the registration path: it is on every read, not in the 201.
+    assert not [s for s in new["suggestions"] if s["action"] == "route"]
+    new = clerk.get(f"/api/v1/petitions/{new['id']}/").json()
     route = [s for s in new["suggestions"] if s["action"] == "route"][0]
     assert route["source"] == "model" and route["model_version"] == 1
     assert route["category"]["code"] == "LD"
