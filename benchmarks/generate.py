@@ -1218,6 +1218,7 @@ def setup_app() -> dict[str, Any]:
     from xinfang.petitions.models import Category
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the database cache, when REDIS_URL is not set
     region = build_region()
     build_users(region)
     for code, name, *_ in CATEGORIES:
