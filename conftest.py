@@ -59,13 +59,20 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Each test starts with an empty cache (rate limits, captchas) of its own process."""
+    """Each test starts with empty caches (rate limits, captchas, reference tables) of its own process."""
     from django.core.cache import cache
+
+    from xinfang.core import refcache
+    from xinfang.orgs.scope import clear_region_cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    refcache.clear()
+    clear_region_cache()
     yield
     cache.clear()
+    refcache.clear()
+    clear_region_cache()
 
 
 @pytest.fixture(scope="session")

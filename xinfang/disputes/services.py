@@ -75,10 +75,8 @@ def field_errors(data: DisputeInput, actor: User) -> dict[str, str]:
 
 
 def _number(org: Org, on: dt.date) -> str:
-    counter, _ = Counter.objects.select_for_update().get_or_create(key=f"mt:{org.region_code}:{on.year}")
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return f"MT{org.region_code}-{on.year}-{counter.value:05d}"
+    value = Counter.take(f"mt:{org.region_code}:{on.year}")
+    return f"MT{org.region_code}-{on.year}-{value:05d}"
 
 
 def _require_staff(actor: User) -> Org:

@@ -250,7 +250,10 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False, full: boo
     computed off the registration path (as the clerk types, /api/v1/routing/suggest/, and on every later
     read) so that registering stays fast. The legal suggestions and `similar` are always there.
     """
-    stages = list(p.stages.select_related("org", "from_org").order_by("id"))
+    if "stages" in getattr(p, "_prefetched_objects_cache", {}):
+        stages = sorted(p.stages.all(), key=lambda s: s.pk)  # just registered: held in memory
+    else:
+        stages = list(p.stages.select_related("org", "from_org").order_by("id"))
     events = list(p.events.select_related("actor", "org").order_by("id")) if full else []
     documents = list(p.documents.select_related("to_org").order_by("id")) if full else []
     similar = selectors.similar_petitions(p, user)
@@ -360,7 +363,8 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False, full: boo
             }
             for s in similar
         ],
-        "suggestions": selectors.legal_suggestions(p, similar) + (routing_suggestions(p) if full else []),
+        "suggestions": selectors.legal_suggestions(p, similar, scores)
+        + (routing_suggestions(p) if full else []),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 
 from xinfang.core.fields import EncryptedTextField
@@ -153,10 +153,29 @@ class Category(models.Model):
 
 
 class Counter(models.Model):
-    """Sequence numbers for 信访件编号, one row per region and year, taken under a row lock."""
+    """Sequence numbers (信访件编号, 督办/台账编号), one row per key, e.g. region and year."""
 
     key = models.CharField(max_length=40, unique=True)
     value = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def take(cls, key: str) -> int:
+        """The next number for `key`, in one statement that creates the row or bumps it.
+
+        The upsert holds the row lock until the surrounding transaction ends, so two registrations can
+        never draw the same number, and a rolled-back one gives its number back.
+        """
+        conn = connections[router.db_for_write(cls)]
+        table = conn.ops.quote_name(cls._meta.db_table)  # our own table name, not input
+        sql = (
+            f"INSERT INTO {table} (key, value) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (key) DO UPDATE SET value = {table}.value + 1 RETURNING value"
+        )
+        with conn.cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
 
 class Petition(models.Model):
@@ -229,9 +248,10 @@ class Petitioner(models.Model):
     kind = models.CharField(max_length=14, choices=PetitionerKind.choices, default=PetitionerKind.PERSON)
     name = models.CharField("姓名（名称）", max_length=100)
     id_number = EncryptedTextField("证件号码", blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Blind indexes (core.crypto.blind_index) for exact look-ups of the same person.
+    id_number_hash = models.CharField(max_length=64, blank=True)
     phone = EncryptedTextField("联系电话", blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True)
     phone_tail = models.CharField(max_length=4, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
     is_representative = models.BooleanField("代表", default=False)
@@ -239,6 +259,20 @@ class Petitioner(models.Model):
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
+        indexes: ClassVar = [
+            # The same person's most recent petitions first (the registration look-up reads a bounded
+            # number of them); the index alone answers it (petition_id is in the key).
+            models.Index(
+                fields=["id_number_hash", "-petition"],
+                name="petitioner_id_recent",
+                condition=~Q(id_number_hash=""),
+            ),
+            models.Index(
+                fields=["phone_hash", "-petition"],
+                name="petitioner_phone_recent",
+                condition=~Q(phone_hash=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,6 +15,8 @@ from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import ACCEPTED_STATES, Petition, Petitioner, Stage, StageKind
 
 SIMILAR_LIMIT = 10
+# At most this many of a person's most recent petitions per identifying key are looked at.
+SAME_PERSON_CANDIDATES = 200
 
 
 def today() -> dt.date:
@@ -87,44 +89,56 @@ class SimilarPetition:
     matched_on: tuple[str, ...]
 
 
+def petitioner_keys(petition: Petition) -> list[tuple[str, str, str, str]]:
+    """(id_number_hash, phone_hash, name, address) of each petitioner, from memory when already loaded."""
+    loaded = getattr(petition, "_prefetched_objects_cache", {}).get("petitioners")
+    if loaded is not None:
+        return [(p.id_number_hash, p.phone_hash, p.name, p.address) for p in loaded]
+    return list(petition.petitioners.values_list("id_number_hash", "phone_hash", "name", "address"))
+
+
+def same_person_candidates(petition: Petition) -> dict[int, set[str]]:
+    """Other petitions of the same petitioners (same ID number or phone): {petition id: reasons}.
+
+    The most recent `SAME_PERSON_CANDIDATES` per key, read from the (hash, petition id) indexes alone.
+    """
+    people = petitioner_keys(petition)
+    hits: dict[int, set[str]] = {}
+    for field, reason, values in (
+        ("id_number_hash", "id_number", {p[0] for p in people if p[0]}),
+        ("phone_hash", "phone", {p[1] for p in people if p[1]}),
+    ):
+        if not values:
+            continue
+        rows = (
+            Petitioner.objects.filter(**{f"{field}__in": values})
+            .exclude(petition_id=petition.pk)
+            .order_by("-petition_id")
+            .values_list("petition_id", flat=True)[:SAME_PERSON_CANDIDATES]
+        )
+        for pid in rows:
+            hits.setdefault(pid, set()).add(reason)
+    return hits
+
+
 def similar_petitions(petition: Petition, user: User) -> list[SimilarPetition]:
     """Earlier petitions of the same petitioner (same ID number or phone) that this user may see.
 
-    This is what the 第十九条第三款 and 第三十六条第三款 refusals are applied against; content
-    similarity comes with the routing work.
+    This is what the 第十九条第三款 and 第三十六条第三款 refusals are applied against; the routing app adds
+    the same name + address and near-identical text from anyone (`routing.selectors.extra_matches`).
     """
     from xinfang.routing.selectors import extra_matches
 
-    people = list(petition.petitioners.values_list("id_number_hash", "phone_hash"))
-    id_hashes = {i for i, _ in people if i}
-    phone_hashes = {p for _, p in people if p}
-    if not id_hashes and not phone_hashes:
-        # Same name + address, or near-identical text from anyone (routing's stored fingerprints).
-        return [SimilarPetition(p, reasons) for p, reasons in extra_matches(petition, user, set())]
-    match = Q()
-    if id_hashes:
-        match |= Q(id_number_hash__in=id_hashes)
-    if phone_hashes:
-        match |= Q(phone_hash__in=phone_hashes)
-    hits: dict[int, set[str]] = {}
-    rows = (
-        Petitioner.objects.filter(match)
-        .exclude(petition_id=petition.pk)
-        .values_list("petition_id", "id_number_hash", "phone_hash")[:200]
-    )
-    for pid, id_hash, phone_hash in rows:
-        reasons = hits.setdefault(pid, set())
-        if id_hash and id_hash in id_hashes:
-            reasons.add("id_number")
-        if phone_hash and phone_hash in phone_hashes:
-            reasons.add("phone")
-    visible = (
-        scope.petitions_visible_to(user)
-        .filter(pk__in=list(hits), received_on__lte=petition.received_on)
-        .select_related("registered_org")
-        .order_by("-received_on", "-id")[:SIMILAR_LIMIT]
-    )
-    found = [SimilarPetition(p, tuple(sorted(hits[p.pk]))) for p in visible]
+    hits = same_person_candidates(petition)
+    found: list[SimilarPetition] = []
+    if hits:
+        visible = (
+            scope.petitions_visible_to(user)
+            .filter(pk__in=list(hits), received_on__lte=petition.received_on)
+            .select_related("registered_org")
+            .order_by("-received_on", "-id")[:SIMILAR_LIMIT]
+        )
+        found = [SimilarPetition(p, tuple(sorted(hits[p.pk]))) for p in visible]
     known = {petition.pk, *hits}
     found += [SimilarPetition(p, reasons) for p, reasons in extra_matches(petition, user, known)]
     return found[:SIMILAR_LIMIT]
@@ -134,7 +148,11 @@ def holders(petition: Petition) -> list[Stage]:
     return [s for s in petition.stages.all() if s.closed_on is None and s.kind != StageKind.REPORT]
 
 
-def legal_suggestions(petition: Petition, similar: list[SimilarPetition]) -> list[dict[str, Any]]:
+def legal_suggestions(
+    petition: Petition,
+    similar: list[SimilarPetition],
+    scores: dict[int, tuple[float, bool]] | None = None,
+) -> list[dict[str, Any]]:
     """What the law says about this petition given the same petitioner's earlier ones (staff decide).
 
     - 第三十六条第三款: a matter concluded after 复核, raised again with the same facts and reasons → 不再受理.
@@ -176,7 +194,7 @@ def legal_suggestions(petition: Petition, similar: list[SimilarPetition]) -> lis
                     }
                 )
     if not suggestions:
-        link = link_suggestion(petition, [(s.petition, s.matched_on) for s in similar])
+        link = link_suggestion(petition, [(s.petition, s.matched_on) for s in similar], scores)
         if link is not None:
             suggestions.append(link)
     return suggestions

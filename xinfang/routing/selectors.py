@@ -155,8 +155,10 @@ def suggest(
 
 
 def person_keys(petition: Petition) -> set[str]:
+    from xinfang.petitions.selectors import petitioner_keys
+
     keys = set()
-    for name, address in petition.petitioners.values_list("name", "address"):
+    for _, _, name, address in petitioner_keys(petition):
         normal = pairs.normalize_name_address(name, address)
         if normal:
             keys.add(blind_index("name_address", normal))
@@ -196,11 +198,13 @@ def near_identical(petition: Petition) -> set[int]:
     return {pid for pid, h in rows if tx.hamming(value, tx.from_signed64(h)) <= NEAR_IDENTICAL_BITS}
 
 
-def _embedding(petition_id: int) -> np.ndarray[Any, Any] | None:
-    blob = PetitionVector.objects.filter(petition_id=petition_id).values_list("embedding", flat=True).first()
-    if not blob:
-        return None
-    return np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32)
+def _embeddings(petition_ids: list[int]) -> dict[int, np.ndarray[Any, Any]]:
+    rows = PetitionVector.objects.filter(petition_id__in=petition_ids).exclude(embedding=None)
+    return {
+        pid: np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32)
+        for pid, blob in rows.values_list("petition_id", "embedding")
+        if blob
+    }
 
 
 def content_scores(petition: Petition, others: list[Petition]) -> dict[int, tuple[float, bool]]:
@@ -210,10 +214,11 @@ def content_scores(petition: Petition, others: list[Petition]) -> dict[int, tupl
     docs = [tx.document(p.subject, p.content) for p in [petition, *others]]
     matrix = pairs.pair_vectorizer().fit_transform(docs)
     sims = (matrix[1:] @ matrix[0].T).toarray().ravel()
-    own = _embedding(petition.pk)
+    vectors = _embeddings([petition.pk, *(p.pk for p in others)])
+    own = vectors.get(petition.pk)
     out = {}
     for other, char_cos in zip(others, sims.tolist(), strict=True):
-        vec = _embedding(other.pk) if own is not None else None
+        vec = vectors.get(other.pk) if own is not None else None
         vec_cos = float(own @ vec) if own is not None and vec is not None else None
         score, is_repeat = pairs.pair_score(float(char_cos), vec_cos)
         out[other.pk] = (round(score, 3), is_repeat)
@@ -254,12 +259,18 @@ def extra_matches(petition: Petition, user: User, known: set[int]) -> list[tuple
 
 
 def link_suggestion(
-    petition: Petition, matches: list[tuple[Petition, tuple[str, ...]]]
+    petition: Petition,
+    matches: list[tuple[Petition, tuple[str, ...]]],
+    scores: dict[int, tuple[float, bool]] | None = None,
 ) -> dict[str, Any] | None:
-    """Otherwise (no 第十九条/第三十六条 refusal applies): offer to link the top repeat match."""
+    """Otherwise (no 第十九条/第三十六条 refusal applies): offer to link the top repeat match.
+
+    `scores` are `content_scores(petition, matches)` when the caller has them already.
+    """
     if petition.repeat_of_id is not None or not matches:
         return None
-    scores = content_scores(petition, [p for p, _ in matches])
+    if scores is None or any(p.pk not in scores for p, _ in matches):
+        scores = content_scores(petition, [p for p, _ in matches])
     ranked = sorted(
         matches, key=lambda m: (-int(scores[m[0].pk][1] or "content" in m[1]), -scores[m[0].pk][0])
     )
@@ -318,7 +329,7 @@ def routing_suggestions(petition: Petition) -> list[dict[str, Any]]:
         subject=petition.subject,
         content=petition.content,
         region=petition.region_code,
-        vector=_embedding(petition.pk),
+        vector=_embeddings([petition.pk]).get(petition.pk),
         encode=False,
     )
     if suggestion["category"] is None and suggestion["unit"] is None:

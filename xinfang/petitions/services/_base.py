@@ -14,11 +14,11 @@ result when it gets the lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from xinfang.core.errors import Forbidden, IllegalTransition, Invalid
@@ -197,6 +197,19 @@ def close_stage(stage: Stage, on: dt.date, outcome: str) -> None:
 def close_all(petition: Petition, on: dt.date, outcome: str, kinds: Iterable[str] = ()) -> None:
     for stage in open_stages(petition, *kinds):
         close_stage(stage, on, outcome)
+
+
+def remember_related(instance: Model, name: str, objects: Sequence[Model]) -> None:
+    """Let `instance.<name>.all()` answer from `objects` just written, as prefetch_related would.
+
+    Only for rows this transaction has just created (the full set of that relation).
+    """
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset  # a reverse foreign key is cached under its related_name
 
 
 def record(

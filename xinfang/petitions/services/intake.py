@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from xinfang.core import refcache
 from xinfang.core.crypto import blind_index
 from xinfang.core.errors import Invalid
 from xinfang.core.identity import IdentityError, phone_tail, validate_id_number, validate_phone
@@ -84,6 +85,20 @@ def resolve_org(value: str | int, field_name: str = "to_org") -> Org:
     return _resolve_org(value, field_name)
 
 
+def active_categories() -> dict[str, Category]:
+    """The categories a petition may be filed under, by code (reference data, memoised per process)."""
+    return refcache.memo(
+        Category, "active", lambda: {c.code: c for c in Category.objects.filter(is_active=True)}
+    )
+
+
+def known_region_codes() -> frozenset[str]:
+    """The 行政区划 codes of the org tree: a petition's 问题属地 must be one of them."""
+    return refcache.memo(
+        Org, "region_codes", lambda: frozenset(Org.objects.values_list("region_code", flat=True))
+    )
+
+
 def _validate(data: PetitionInput, actor: User | None) -> tuple[Org, Category | None, Org | None]:
     if data.channel not in Channel.values:
         raise Invalid("channel", "信访形式无效。", code="invalid_choice")
@@ -151,10 +166,10 @@ def _validate(data: PetitionInput, actor: User | None) -> tuple[Org, Category | 
 
     category = None
     if data.category:
-        category = Category.objects.filter(code=data.category, is_active=True).first()
+        category = active_categories().get(data.category)
         if category is None:
             raise Invalid("category", f"找不到内容分类“{data.category}”。", code="unknown_category")
-    if data.region and not Org.objects.filter(region_code=data.region).exists():
+    if data.region and data.region not in known_region_codes():
         raise Invalid("region", f"行政区划代码“{data.region}”不在本系统的机构树中。", code="unknown_region")
     accused = None
     if data.accused_org:
@@ -165,12 +180,8 @@ def _validate(data: PetitionInput, actor: User | None) -> tuple[Org, Category | 
 
 
 def _next_number(org: Org, year: int) -> str:
-    key = f"{org.region_code[:6]}-{year}"
-    counter, _ = Counter.objects.get_or_create(key=key)
-    counter = Counter.objects.select_for_update().get(pk=counter.pk)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return f"{org.region_code[:6]}{year}{counter.value:07d}"
+    value = Counter.take(f"{org.region_code[:6]}-{year}")
+    return f"{org.region_code[:6]}{year}{value:07d}"
 
 
 def new_query_code() -> str:
@@ -207,7 +218,7 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             state=State.REGISTERED if triage else State.AWAITING_ACCEPTANCE,
             last_action_on=data.received_on,
         )
-        Petitioner.objects.bulk_create(
+        people = Petitioner.objects.bulk_create(
             [
                 Petitioner(
                     petition=petition,
@@ -232,6 +243,9 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             stage = _base.open_stage(
                 petition, StageKind.NOTICE, registering, data.received_on, rule_key="notice_direct"
             )
+        # The registration answer reads these back: keep them instead of querying them again.
+        _base.remember_related(petition, "petitioners", people)
+        _base.remember_related(petition, "stages", [stage])
         _base.record(
             petition,
             "register",

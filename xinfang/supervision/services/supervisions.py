@@ -67,12 +67,9 @@ def allowed_recipients(kind: str, unit: Org, issuing_org: Org) -> list[Org]:
 
 
 def _next_number(org: Org, kind: str, on: dt.date) -> str:
-    key = f"sv:{org.pk}:{on.year}"
-    counter, _ = Counter.objects.select_for_update().get_or_create(key=key)
-    counter.value += 1
-    counter.save(update_fields=["value"])
+    value = Counter.take(f"sv:{org.pk}:{on.year}")
     short = org.short_name or org.name
-    return f"{short}〔{on.year}〕{NUMBER_WORD[SupervisionKind(kind)]}{counter.value}号"[:40]
+    return f"{short}〔{on.year}〕{NUMBER_WORD[SupervisionKind(kind)]}{value}号"[:40]
 
 
 def letter_context(s: Supervision) -> dict[str, str]:
