@@ -279,7 +279,8 @@ class Petitioner(models.Model):
 
 
 class Stage(models.Model):
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="stages")
+    # Looked up through the (petition, kind) index below, whose leading column it is.
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="stages", db_index=False)
     kind = models.CharField(max_length=16, choices=StageKind.choices)
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="stages")
     # Who sent it here (transfer, assignment, referral, objection), when it did not start here.
@@ -309,6 +310,13 @@ class Stage(models.Model):
                 fields=["org", "due_on"], name="stage_open_org_due", condition=Q(closed_on__isnull=True)
             ),
             models.Index(fields=["due_on"], name="stage_open_due", condition=Q(closed_on__isnull=True)),
+            # Exactly the predicate of selectors.overdue_stages (open and running): its count is an
+            # index-only scan.
+            models.Index(
+                fields=["org", "due_on"],
+                name="stage_running_org_due",
+                condition=Q(closed_on__isnull=True, paused_since__isnull=True),
+            ),
             models.Index(fields=["petition", "kind"]),
         ]
 
@@ -323,7 +331,8 @@ class Stage(models.Model):
 class Event(models.Model):
     """The append-only timeline: who did what, on which legal date, with which document."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    # Looked up through the (petition, id) index below, whose leading column it is.
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     action = models.CharField(max_length=30)
     on = models.DateField()
