@@ -129,6 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # The app's queries are short and index-driven; PostgreSQL's JIT (on by default) spends 15–25 ms
+    # compiling whenever the planner over-estimates a count (BENCHMARKS.md). PG_OPTIONS overrides.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str("PG_OPTIONS", "-c jit=off")
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 
