@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -254,6 +255,9 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False, full: boo
         stages = sorted(p.stages.all(), key=lambda s: s.pk)  # just registered: held in memory
     else:
         stages = list(p.stages.select_related("org", "from_org").order_by("id"))
+    if full and "petitioners" not in getattr(p, "_prefetched_objects_cache", {}):
+        # Read once: shown below and matched on by `similar` (ID/phone hashes, name + address).
+        prefetch_related_objects([p], "petitioners")
     events = list(p.events.select_related("actor", "org").order_by("id")) if full else []
     documents = list(p.documents.select_related("to_org").order_by("id")) if full else []
     similar = selectors.similar_petitions(p, user)
@@ -262,7 +266,7 @@ def present_petition(p: Petition, user: User, *, reveal: bool = False, full: boo
     scores = content_scores(p, [s.petition for s in similar])
     may_reveal = reveal and scope.can_see_personal_data(user, p)
     petitioners = []
-    for person in p.petitioners.all().order_by("id") if full else []:
+    for person in sorted(p.petitioners.all(), key=lambda person: person.pk) if full else []:
         if may_reveal:
             PersonalDataAccess.objects.create(
                 user=user, petitioner=person, fields="id_number,phone", purpose="api_detail"
