@@ -69,6 +69,7 @@ COLUMNS = {
         "state",
         "last_action_on",
         "closed_on",
+        "next_due_on",
         "is_final",
         "appeal_until",
         "appeal_basis",
@@ -495,6 +496,8 @@ class Chunk:
             closed_on = max(s[7] for s in self.cur_stages if s[0] != "report")
         self.states[state] += 1
         late = sum(1 for s in self.cur_stages if s[7] is None and s[5] < today and s[10] is None)
+        running = [s[5] for s in self.cur_stages if s[7] is None and s[10] is None]
+        next_due_on = min(running) if running else None
         if late:
             self.states["(petitions with an overdue stage)"] += 1
             self.states["(overdue stages)"] += late
@@ -523,6 +526,7 @@ class Chunk:
                 state,
                 self.last_on,
                 closed_on,
+                next_due_on,
                 is_final,
                 appeal_until,
                 appeal_basis,
@@ -975,6 +979,7 @@ class Chunk:
                 state,
                 last_on,
                 closed_on,
+                next_due_on,
                 is_final,
                 appeal_until,
                 appeal_basis,
@@ -1006,6 +1011,7 @@ class Chunk:
                         state,
                         DATES(last_on),
                         DATES(closed_on),
+                        DATES(next_due_on),
                         "t" if is_final else "f",
                         DATES(appeal_until),
                         appeal_basis,

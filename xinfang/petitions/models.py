@@ -210,6 +210,9 @@ class Petition(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices)
     last_action_on = models.DateField("最近办理日期")
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # The earliest due date among the open, running stages (none when all are closed or paused); kept
+    # by the services with the state, so "overdue" is one indexed comparison instead of a stage scan.
+    next_due_on = models.DateField("最近期限", null=True, blank=True, editable=False)
     is_final = models.BooleanField("已终结", default=False)  # 第三十六条第三款
     appeal_until = models.DateField("复查/复核请求截止", null=True, blank=True)
     appeal_basis = models.JSONField(default=dict, blank=True)
@@ -225,6 +228,9 @@ class Petition(models.Model):
             models.Index(fields=["registered_org", "received_on"]),
             models.Index(fields=["state", "received_on"]),
             models.Index(fields=["received_on"]),
+            models.Index(
+                fields=["next_due_on"], name="petition_next_due", condition=Q(next_due_on__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,11 @@ def clock_status(stage: Stage, on: dt.date | None = None) -> ClockStatus:
     return ClockStatus(left, overdue, near, paused)
 
 
+def overdue_q(on: dt.date | None = None) -> Q:
+    """Petitions with an open, running stage past its due date (`Petition.next_due_on`)."""
+    return Q(next_due_on__lt=on or today())
+
+
 def overdue_stages(org_ids: list[int], on: dt.date | None = None) -> QuerySet[Stage]:
     """Open, running stages past due at these orgs: served by the partial index on open stages."""
     return Stage.objects.filter(
@@ -66,10 +71,7 @@ def petition_list(
     if org is not None:
         qs = qs.filter(Exists(Stage.objects.filter(petition=OuterRef("pk"), org=org, closed_on__isnull=True)))
     if overdue is not None:
-        late = Stage.objects.filter(
-            petition=OuterRef("pk"), closed_on__isnull=True, paused_since__isnull=True, due_on__lt=today()
-        )
-        qs = qs.filter(Exists(late)) if overdue else qs.exclude(Exists(late))
+        qs = qs.filter(overdue_q()) if overdue else qs.exclude(overdue_q())
     if q:
         qs = qs.filter(Q(subject__icontains=q) | Q(content__icontains=q) | Q(number=q))
     if received_from:

@@ -312,13 +312,7 @@ def search_page(
     if filters.unit:
         qs = qs.filter(Exists(Stage.objects.filter(petition=OuterRef("pk"), org_id=filters.unit)))
     if filters.overdue:
-        late = Stage.objects.filter(
-            petition=OuterRef("pk"),
-            closed_on__isnull=True,
-            paused_since__isnull=True,
-            due_on__lt=petition_selectors.today(),
-        )
-        qs = qs.filter(Exists(late))
+        qs = qs.filter(petition_selectors.overdue_q())
     qs = qs.filter(_keyset("received_on", desc, cursor, dt.date.fromisoformat))
     order = ["-received_on", "-id"] if desc else ["received_on", "id"]
     rows = list(qs.select_related("category", "registered_org").order_by(*order)[: size + 1])

@@ -297,8 +297,14 @@ _STATE_BY_STAGE = {
 
 
 def derive_state(petition: Petition, on: dt.date, *, closed_as: str | None = None) -> None:
-    """Set `state` from the open stages, or to `closed_as` when none is open; save the petition."""
-    main = [s for s in open_stages(petition) if s.kind != StageKind.REPORT]
+    """Set `state` from the open stages, or to `closed_as` when none is open; save the petition.
+
+    Also keeps `next_due_on`, the earliest due date of the open stages whose clock runs.
+    """
+    opened = list(open_stages(petition))
+    running = [s.due_on for s in opened if s.paused_since is None]
+    petition.next_due_on = min(running) if running else None
+    main = [s for s in opened if s.kind != StageKind.REPORT]
     if main:
         stage = main[0]
         petition.state = (
@@ -311,7 +317,15 @@ def derive_state(petition: Petition, on: dt.date, *, closed_as: str | None = Non
         petition.closed_on = on
     petition.last_action_on = on
     petition.save(
-        update_fields=["state", "closed_on", "last_action_on", "appeal_until", "appeal_basis", "is_final"]
+        update_fields=[
+            "state",
+            "closed_on",
+            "next_due_on",
+            "last_action_on",
+            "appeal_until",
+            "appeal_basis",
+            "is_final",
+        ]
     )
 
 

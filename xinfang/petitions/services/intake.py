@@ -197,6 +197,7 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
     with transaction.atomic(durable=True):
         registering, category, accused = _validate(data, actor)
         triage = registering.type in (OrgType.BUREAU, OrgType.PARTY_GOV)
+        first_rule = "triage" if triage else "notice_direct"
         petition = Petition.objects.create(
             number=_next_number(registering, data.received_on.year),
             query_code=new_query_code(),
@@ -217,6 +218,7 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
             # The state derive_state would give for the first stage opened below.
             state=State.REGISTERED if triage else State.AWAITING_ACCEPTANCE,
             last_action_on=data.received_on,
+            next_due_on=_base.due(first_rule, data.received_on).due_on,
         )
         people = Petitioner.objects.bulk_create(
             [
@@ -235,14 +237,13 @@ def petition_register(data: PetitionInput, *, actor: User | None) -> Petition:
                 for p in data.petitioners
             ]
         )
-        if triage:
-            stage = _base.open_stage(
-                petition, StageKind.TRIAGE, registering, data.received_on, rule_key="triage"
-            )
-        else:
-            stage = _base.open_stage(
-                petition, StageKind.NOTICE, registering, data.received_on, rule_key="notice_direct"
-            )
+        stage = _base.open_stage(
+            petition,
+            StageKind.TRIAGE if triage else StageKind.NOTICE,
+            registering,
+            data.received_on,
+            rule_key=first_rule,
+        )
         # The registration answer reads these back: keep them instead of querying them again.
         _base.remember_related(petition, "petitioners", people)
         _base.remember_related(petition, "stages", [stage])
