@@ -3,8 +3,9 @@
     python benchmarks/bench_similar.py [--rows 1000000] [--probes 300]
 
 Two parts:
-1. Same petitioner (ID number / phone blind index), read-only on the 1M-petition bench database
-   (postgres://postgres@127.0.0.1:5432/xinfang_bench, made by benchmarks/generate.py).
+1. Same petitioner (ID number / phone blind index): the app's selectors (`same_person_candidates`, and
+   `similar_petitions` as a 德清县 clerk sees it), read-only on the 1M-petition bench database
+   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/xinfang_bench, made by benchmarks/generate.py).
 2. Near-identical text from anyone (SimHash bands) and same name + address (blind index): these are the
    routing tables; the bench database does not have them, so a copy with the same columns and indexes
    is filled with ROWS rows in a database of our own (xinfang_routing_bench, created if missing).
@@ -43,26 +44,66 @@ def stats(samples: list[float]) -> dict[str, float]:
     }
 
 
-def same_petitioner(probes: int) -> dict[str, object]:
-    with psycopg.connect(BENCH) as conn, conn.cursor() as cur:
+def same_petitioner(probes: int) -> list[dict[str, object]]:
+    """The app's own look-up (`petitions.selectors`) for petitions already in the 1M database.
+
+    Probes are petitions of 德清县 read as its clerk would see them: half drawn at random, half from the
+    people with the most petitions (the slow case: up to 200 candidates per key). Each probe is timed
+    twice: the first pass reads index and heap pages from disk or the OS cache as a fresh request would,
+    the second finds them in shared buffers.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import common
+
+    common.setup_django()
+    from django.db import connection
+
+    from xinfang.orgs.models import User
+    from xinfang.petitions.models import Petition
+    from xinfang.petitions.selectors import same_person_candidates, similar_petitions
+
+    user = User.objects.select_related("org__parent").get(username="dq_clerk")
+    with connection.cursor() as cur:
         cur.execute(
-            "SELECT id_number_hash, phone_hash FROM petitions_petitioner TABLESAMPLE SYSTEM (1) LIMIT %s",
-            [probes],
+            "SELECT p.id FROM petitions_petition p TABLESAMPLE SYSTEM (1) "
+            "JOIN orgs_org o ON o.id = p.registered_org_id WHERE o.region_code LIKE '330521%%' LIMIT %s",
+            [probes // 2],
         )
-        keys = cur.fetchall()
-        times = []
-        for id_hash, phone_hash in keys:
-            started = time.perf_counter()
-            cur.execute(
-                "SELECT petition_id, id_number_hash, phone_hash FROM petitions_petitioner "
-                "WHERE id_number_hash = %s OR phone_hash = %s LIMIT 200",
-                [id_hash, phone_hash],
-            )
-            cur.fetchall()
-            times.append((time.perf_counter() - started) * 1000)
+        random_ids = [r[0] for r in cur.fetchall()]
+        cur.execute(
+            "SELECT min(t.petition_id) FROM petitions_petitioner t JOIN petitions_petition p ON p.id = "
+            "t.petition_id JOIN orgs_org o ON o.id = p.registered_org_id WHERE o.region_code LIKE "
+            "'330521%%' AND t.id_number_hash <> '' GROUP BY t.id_number_hash ORDER BY count(*) DESC LIMIT %s",
+            [probes // 2],
+        )
+        frequent_ids = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT count(*) FROM petitions_petition")
         (count,) = cur.fetchone() or (0,)
-    return {"lookup": "same_petitioner_id_or_phone", "petitions": count, **stats(times)}
+    out: list[dict[str, object]] = []
+    for label, ids in (("random", random_ids), ("frequent", frequent_ids)):
+        petitions = list(Petition.objects.filter(pk__in=ids))
+        for rnd in ("first", "second"):
+            candidates, whole, found = [], [], []
+            for p in petitions:
+                fresh = Petition.objects.get(pk=p.pk)
+                started = time.perf_counter()
+                hits = same_person_candidates(fresh)
+                candidates.append((time.perf_counter() - started) * 1000)
+                fresh = Petition.objects.get(pk=p.pk)
+                started = time.perf_counter()
+                similar = similar_petitions(fresh, user)
+                whole.append((time.perf_counter() - started) * 1000)
+                found.append(len(hits))
+                del similar
+            base = {
+                "probes": label,
+                "pass": rnd,
+                "petitions": count,
+                "candidates_mean": round(statistics.mean(found), 1),
+            }
+            out.append({"lookup": "same_person_candidates", **base, **stats(candidates)})
+            out.append({"lookup": "similar_petitions_visible_to_clerk", **base, **stats(whole)})
+    return out
 
 
 def ensure_own(rows: int) -> None:
@@ -146,7 +187,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--probes", type=int, default=300)
     args = parser.parse_args()
-    print(json.dumps(same_petitioner(args.probes)), flush=True)
+    for line in same_petitioner(args.probes):
+        print(json.dumps(line), flush=True)
     ensure_own(args.rows)
     for line in near_identical(args.probes, args.rows):
         print(json.dumps(line), flush=True)
