@@ -25,7 +25,7 @@ from xinfang.orgs.models import Org
 from .access import Subtree, subtree_of
 from .periods import year_period
 from .selectors import change
-from .stats import compute_stats
+from .stats import compute_stats, statistics_transaction
 from .work import ledger_figures, work_figures
 
 TOP_AREAS = 5
@@ -42,10 +42,10 @@ def _rate_text(r: dict[str, Any]) -> str:
 
 def annual_data(subtree: Subtree, year: int, *, today: dt.date) -> dict[str, Any]:
     period = year_period(year)
-    stats = compute_stats(subtree, period, today=today)
-    previous = work_figures(subtree.org_ids, period.year_before())
-    stats["work_yoy"] = previous
-    stats["ledgers"] = ledger_figures(subtree.org_ids, period)
+    with statistics_transaction():
+        stats = compute_stats(subtree, period, today=today)
+        stats["work_yoy"] = work_figures(subtree.org_ids, period.year_before())
+        stats["ledgers"] = ledger_figures(subtree.org_ids, period)
     return stats
 
 

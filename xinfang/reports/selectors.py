@@ -21,10 +21,10 @@ Membership rules (docs/reports.md):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from xinfang.orgs.models import Org, OrgType
@@ -35,49 +35,23 @@ from xinfang.petitions.models import (
     Outcome,
     Petition,
     Rating,
-    Route,
     Satisfaction,
     Stage,
     StageKind,
 )
 
-from .periods import Period
-
-# Stage kinds behind each timeliness KPI (DESIGN.md §7).
-TIMELINESS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "timely_transfer_rate": (
-        "及时转交率",
-        (StageKind.TRIAGE,),
-        "《信访工作条例》第二十二条：15日内转送、交办",
-    ),
-    "timely_acceptance_rate": (
-        "及时受理率",
-        (StageKind.NOTICE,),
-        "《信访工作条例》第二十三条：15日内书面告知受理或者不予受理",
-    ),
-    "on_time_completion_rate": (
-        "按期办结率",
-        (StageKind.HANDLING,),
-        "《信访工作条例》第三十四条：60日内办结，延期不超过30日",
-    ),
-    "on_time_reply_rate": (
-        "按期答复率",
-        (StageKind.HANDLING, StageKind.REVIEW, StageKind.REEXAMINATION),
-        "《信访工作条例》第三十四、三十五、三十六条：意见书、复查意见、复核意见按期送达",
-    ),
-}
-DECIDING_KINDS = (StageKind.HANDLING, StageKind.REVIEW, StageKind.REEXAMINATION)
-# 第三十一条（一）至（五）: matters in statutory procedures are out of the satisfaction evaluation.
-STATUTORY_ROUTES = (
-    Route.LITIGATION,
-    Route.ARBITRATION,
-    Route.PARTY_APPEAL,
-    Route.ADMINISTRATIVE,
-    Route.DUTY,
+from .definitions import (
+    DECIDING_KINDS,
+    NOTICE_DUE_SLACK,
+    ON_TIME,
+    SATISFIED,
+    STATUTORY_ROUTES,
+    TIMELINESS,
+    TOP_N,
+    TRANSFER_OUTCOMES,
+    in_evaluation_scope,
 )
-ON_TIME = Q(closed_on__isnull=False, closed_on__lte=F("due_on"))
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
-TOP_N = 10
+from .periods import Period
 
 
 def min_sample() -> int:
@@ -146,11 +120,6 @@ def due_in(period: Period, *, today: dt.date) -> Q:
     )
 
 
-# A 受理告知 stage is due at most 15 days (plus a holiday roll) after it opens: bounding its due date lets
-# the query that reads it share the due-date range of the timeliness figures.
-NOTICE_DUE_SLACK = dt.timedelta(days=60)
-
-
 def notice_opened_in(period: Period) -> Q:
     """受理告知 stages opened in the period: the unit was asked to answer a matter (被投诉单位)."""
     return Q(
@@ -164,11 +133,6 @@ def notice_opened_in(period: Period) -> Q:
 
 def stages_due(org_ids: list[int], period: Period, *, today: dt.date) -> QuerySet[Stage]:
     return Stage.objects.filter(due_in(period, today=today), org_id__in=org_ids)
-
-
-def in_evaluation_scope(prefix: str = "") -> Q:
-    """First-time matters outside the statutory procedures (DESIGN.md §7, 参评率)."""
-    return Q(**{f"{prefix}is_repeat": False}) & ~Q(**{f"{prefix}route__in": STATUTORY_ROUTES})
 
 
 def ratings_given(org_ids: list[int], period: Period) -> QuerySet[Rating]:
@@ -206,6 +170,32 @@ def stages_overdue(org_ids: list[int], as_of: dt.date) -> QuerySet[Stage]:
 
 
 # --- figures -------------------------------------------------------------------------------------------
+#
+# The raw counts come from a `Figures` source: `LiveFigures` reads the petitions and their stages (the
+# definition), `xinfang.reports.rollups.RollupFigures` the roll-up tables that the services keep equal to
+# it. Both return the same rows; everything below turns them into the figures.
+
+
+class Figures(Protocol):
+    def volume_rows(self, periods: dict[str, Period]) -> list[dict[str, Any]]:
+        """Per channel: `{name}_n`, `{name}_heads`, `{name}_repeats` for each named period."""
+        ...
+
+    def stage_rows(self, period: Period, *, today: dt.date) -> list[dict[str, Any]]:
+        """Per (org_id, kind): due, on_time, due_yoy, on_time_yoy, held and the TRANSFER_OUTCOMES keys."""
+        ...
+
+    def rating_counts(self, period: Period) -> dict[str, int]:
+        """total, satisfied, basic, unsatisfied and in_scope ratings given in the period."""
+        ...
+
+    def delivered(self, period: Period) -> int:
+        """Distinct petitions in evaluation scope whose written answer was delivered in the period."""
+        ...
+
+    def breakdown_counts(self, period: Period) -> dict[str, dict[Any, int]]:
+        """Petitions received, by kind, category_id, region_code and month (first day), counts > 0."""
+        ...
 
 
 def received_in(org_ids: list[int], periods: list[Period]) -> QuerySet[Petition]:
@@ -216,17 +206,85 @@ def received_in(org_ids: list[int], periods: list[Period]) -> QuerySet[Petition]
     return Petition.objects.filter(when).filter(Q(registered_org_id__in=org_ids) | Exists(held))
 
 
-def volumes(org_ids: list[int], periods: dict[str, Period]) -> dict[str, dict[str, Any]]:
+class LiveFigures:
+    """The figures straight from the petitions, stages and ratings: the definition of every count."""
+
+    def __init__(self, org_ids: list[int]) -> None:
+        self.org_ids = org_ids
+
+    def volume_rows(self, periods: dict[str, Period]) -> list[dict[str, Any]]:
+        aggregates: dict[str, Any] = {}
+        for name, p in periods.items():
+            inside = Q(received_on__gte=p.start, received_on__lte=p.end)
+            aggregates[f"{name}_n"] = Count("id", filter=inside)
+            aggregates[f"{name}_heads"] = Sum("headcount", filter=inside)
+            aggregates[f"{name}_repeats"] = Count("id", filter=inside & Q(is_repeat=True))
+        return list(
+            received_in(self.org_ids, list(periods.values()))
+            .order_by()
+            .values("channel")
+            .annotate(**aggregates)
+        )
+
+    def stage_rows(self, period: Period, *, today: dt.date) -> list[dict[str, Any]]:
+        last_year = period.year_before()
+        current, previous = due_in(period, today=today), due_in(last_year, today=today)
+        is_triage = Q(kind=StageKind.TRIAGE)
+        aggregates: dict[str, Any] = {
+            "due": Count("id", filter=current),
+            "on_time": Count("id", filter=current & ON_TIME),
+            "due_yoy": Count("id", filter=previous),
+            "on_time_yoy": Count("id", filter=previous & ON_TIME),
+            # Stages, not distinct petitions: a unit opens one 受理告知 stage per matter sent to it (a second
+            # one only when the same matter comes back), and a plain count keeps the query parallel.
+            "held": Count("id", filter=notice_opened_in(period)),
+        }
+        for key, outcome in TRANSFER_OUTCOMES.items():
+            aggregates[key] = Count("id", filter=current & is_triage & Q(outcome=outcome))
+        return list(
+            Stage.objects.filter(
+                org_id__in=self.org_ids,
+                due_on__gte=last_year.start,
+                due_on__lte=period.end + NOTICE_DUE_SLACK,
+            )
+            .order_by()
+            .values("org_id", "kind")
+            .annotate(**aggregates)
+        )
+
+    def rating_counts(self, period: Period) -> dict[str, int]:
+        row = ratings_given(self.org_ids, period).aggregate(
+            total=Count("id"),
+            satisfied=Count("id", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+            basic=Count("id", filter=Q(satisfaction=Satisfaction.BASIC)),
+            unsatisfied=Count("id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
+            in_scope=Count("id", filter=in_evaluation_scope("petition__")),
+        )
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def delivered(self, period: Period) -> int:
+        return replies_delivered(self.org_ids, period).values("petition_id").distinct().count()
+
+    def breakdown_counts(self, period: Period) -> dict[str, dict[Any, int]]:
+        rows = list(
+            received(self.org_ids, period)
+            .order_by()
+            .annotate(m=TruncMonth("received_on"))
+            .values("kind", "category_id", "region_code", "m")
+            .annotate(n=Count("id"))
+        )
+        counts: dict[str, dict[Any, int]] = {"kind": {}, "category": {}, "region": {}, "month": {}}
+        for r in rows:
+            for name, field in (("kind", "kind"), ("category", "category_id"), ("region", "region_code")):
+                counts[name][r[field]] = counts[name].get(r[field], 0) + int(r["n"])
+            month = dt.date(r["m"].year, r["m"].month, 1)
+            counts["month"][month] = counts["month"].get(month, 0) + int(r["n"])
+        return counts
+
+
+def volumes(figures: Figures, periods: dict[str, Period]) -> dict[str, dict[str, Any]]:
     """Volume by channel, 批次/人次 of visits and repeats, for several periods in one pass."""
-    aggregates: dict[str, Any] = {}
-    for name, p in periods.items():
-        inside = Q(received_on__gte=p.start, received_on__lte=p.end)
-        aggregates[f"{name}_n"] = Count("id", filter=inside)
-        aggregates[f"{name}_heads"] = Sum("headcount", filter=inside)
-        aggregates[f"{name}_repeats"] = Count("id", filter=inside & Q(is_repeat=True))
-    rows = list(
-        received_in(org_ids, list(periods.values())).order_by().values("channel").annotate(**aggregates)
-    )
+    rows = figures.volume_rows(periods)
     out: dict[str, dict[str, Any]] = {}
     for name in periods:
         by_channel = {c: 0 for c in Channel.values}
@@ -246,44 +304,15 @@ def volumes(org_ids: list[int], periods: dict[str, Period]) -> dict[str, dict[st
     return out
 
 
-TRANSFER_OUTCOMES = {
-    "transferred": Outcome.TRANSFERRED,
-    "assigned": Outcome.ASSIGNED,
-    "referred": Outcome.REFERRED,
-    "escalated": Outcome.ESCALATED,
-}
-
-
-def stage_figures(org_ids: list[int], period: Period, *, today: dt.date) -> dict[str, Any]:
-    """One pass over the stages of the subtree, per (unit, stage kind), for this period and a year before.
+def stage_figures(figures: Figures, period: Period, *, today: dt.date) -> dict[str, Any]:
+    """Per (unit, stage kind), for this period and a year before.
 
     - due / on_time: the timeliness KPIs (this period and 同比);
-    - held: petitions whose 受理告知 stage the unit opened in the period (被投诉较多的单位);
+    - held: 受理告知 stages the unit opened in the period (被投诉较多的单位);
     - transferred / assigned / referred / escalated: triage stages due in the period, by how they ended
       (转送、交办、移送、报请; 第二十二条).
     """
-    last_year = period.year_before()
-    current, previous = due_in(period, today=today), due_in(last_year, today=today)
-    is_triage = Q(kind=StageKind.TRIAGE)
-    aggregates: dict[str, Any] = {
-        "due": Count("id", filter=current),
-        "on_time": Count("id", filter=current & ON_TIME),
-        "due_yoy": Count("id", filter=previous),
-        "on_time_yoy": Count("id", filter=previous & ON_TIME),
-        # Stages, not distinct petitions: a unit opens one 受理告知 stage per matter sent to it (a second one
-        # only when the same matter comes back), and a plain count keeps the query parallel.
-        "held": Count("id", filter=notice_opened_in(period)),
-    }
-    for key, outcome in TRANSFER_OUTCOMES.items():
-        aggregates[key] = Count("id", filter=current & is_triage & Q(outcome=outcome))
-    rows = list(
-        Stage.objects.filter(
-            org_id__in=org_ids, due_on__gte=last_year.start, due_on__lte=period.end + NOTICE_DUE_SLACK
-        )
-        .order_by()
-        .values("org_id", "kind")
-        .annotate(**aggregates)
-    )
+    rows = figures.stage_rows(period, today=today)
 
     def summed(field: str, kinds: tuple[str, ...], org_id: int | None = None) -> int:
         return sum(
@@ -313,65 +342,45 @@ def stage_figures(org_ids: list[int], period: Period, *, today: dt.date) -> dict
     return {"totals": totals, "units": units, "held": held, "transfers": transfers}
 
 
-def satisfaction(org_ids: list[int], period: Period) -> dict[str, Any]:
-    row = ratings_given(org_ids, period).aggregate(
-        total=Count("id"),
-        satisfied=Count("id", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-        basic=Count("id", filter=Q(satisfaction=Satisfaction.BASIC)),
-        unsatisfied=Count("id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
-        in_scope=Count("id", filter=in_evaluation_scope("petition__")),
-    )
-    delivered = replies_delivered(org_ids, period).values("petition_id").distinct().count()
-    total = int(row["total"] or 0)
-    good = int(row["satisfied"] or 0) + int(row["basic"] or 0)
+def satisfaction(figures: Figures, period: Period) -> dict[str, Any]:
+    row = figures.rating_counts(period)
+    delivered = figures.delivered(period)
+    total = row["total"]
+    good = row["satisfied"] + row["basic"]
     return {
         "ratings": {
-            "satisfied": int(row["satisfied"] or 0),
-            "basic": int(row["basic"] or 0),
-            "unsatisfied": int(row["unsatisfied"] or 0),
+            "satisfied": row["satisfied"],
+            "basic": row["basic"],
+            "unsatisfied": row["unsatisfied"],
             "total": total,
         },
         "satisfaction_rate": rate(good, total, label="满意率"),
-        "participation_rate": rate(int(row["in_scope"] or 0), delivered, label="参评率"),
+        "participation_rate": rate(row["in_scope"], delivered, label="参评率"),
     }
 
 
-def breakdowns(org_ids: list[int], period: Period) -> dict[str, list[dict[str, Any]]]:
-    """By kind, category, region (问题属地) and month, from one grouped query."""
-    rows = list(
-        received(org_ids, period)
-        .order_by()
-        .annotate(m=TruncMonth("received_on"))
-        .values("kind", "category_id", "region_code", "m")
-        .annotate(n=Count("id"))
-    )
-
-    def grouped(key: str) -> dict[Any, int]:
-        counts: dict[Any, int] = {}
-        for r in rows:
-            counts[r[key]] = counts.get(r[key], 0) + int(r["n"])
-        return counts
-
+def breakdowns(figures: Figures, period: Period) -> dict[str, list[dict[str, Any]]]:
+    """By kind, category, region (问题属地) and month."""
+    counts = figures.breakdown_counts(period)
     kinds = dict(Kind.choices)
     names = dict(Category.objects.values_list("id", "name"))
     region_names = _region_names()
 
-    def ordered(counts: dict[Any, int]) -> list[tuple[Any, int]]:
-        return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0] or "")))
+    def ordered(found: dict[Any, int]) -> list[tuple[Any, int]]:
+        return sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0] or "")))
 
     return {
-        "kind": [{"key": k, "label": kinds.get(k, k), "n": n} for k, n in ordered(grouped("kind"))],
+        "kind": [{"key": k, "label": kinds.get(k, k), "n": n} for k, n in ordered(counts["kind"])],
         "category": [
-            {"key": k or "", "label": names.get(k, "未分类"), "n": n}
-            for k, n in ordered(grouped("category_id"))
+            {"key": k or "", "label": names.get(k, "未分类"), "n": n} for k, n in ordered(counts["category"])
         ],
         "region": [
             {"key": k, "label": region_names.get(k, k or "未填"), "n": n}
-            for k, n in ordered(grouped("region_code"))
+            for k, n in ordered(counts["region"])
         ],
         "month": [
             {"key": _month_key(m), "label": f"{m.year}年{m.month}月", "n": n}
-            for m, n in sorted(grouped("m").items())
+            for m, n in sorted(counts["month"].items())
         ],
     }
 
@@ -412,16 +421,22 @@ def units_table(held: dict[int, int], timely: dict[int, dict[str, dict[str, Any]
     return rows
 
 
-def petition_stats(org_ids: list[int], period: Period, *, today: dt.date) -> dict[str, Any]:
-    """Everything the statistics page and GET /api/v1/stats/ show about petitions."""
+def petition_stats(
+    org_ids: list[int], period: Period, *, today: dt.date, figures: Figures | None = None
+) -> dict[str, Any]:
+    """Everything the statistics page and GET /api/v1/stats/ show about petitions.
+
+    `figures` is where the counts come from (default: the live queries over `org_ids`).
+    """
+    source: Figures = figures if figures is not None else LiveFigures(org_ids)
     last_year, before = period.year_before(), period.before()
-    vols = volumes(org_ids, {"current": period, "yoy": last_year, "mom": before})
+    vols = volumes(source, {"current": period, "yoy": last_year, "mom": before})
     vol, vol_yoy, vol_mom = vols["current"], vols["yoy"], vols["mom"]
-    stages = stage_figures(org_ids, period, today=today)
-    sat = satisfaction(org_ids, period)
+    stages = stage_figures(source, period, today=today)
+    sat = satisfaction(source, period)
     units = units_table(stages["held"], stages["units"])
     complained = [u for u in units if u["type"] not in (OrgType.BUREAU, OrgType.PARTY_GOV) and u["petitions"]]
-    parts = breakdowns(org_ids, period)
+    parts = breakdowns(source, period)
     channel_labels = dict(Channel.choices)
     kpis: dict[str, Any] = dict(stages["totals"])
     kpis["satisfaction_rate"] = sat["satisfaction_rate"]
@@ -470,4 +485,19 @@ def petition_stats(org_ids: list[int], period: Period, *, today: dt.date) -> dic
     }
 
 
-__all__ = ["petition_stats", "rate", "received", "stages_due", "stages_overdue"]
+__all__ = [
+    "DECIDING_KINDS",
+    "ON_TIME",
+    "SATISFIED",
+    "STATUTORY_ROUTES",
+    "TIMELINESS",
+    "TRANSFER_OUTCOMES",
+    "Figures",
+    "LiveFigures",
+    "in_evaluation_scope",
+    "petition_stats",
+    "rate",
+    "received",
+    "stages_due",
+    "stages_overdue",
+]

@@ -222,12 +222,21 @@ def record(
     stage: Stage | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
+    """Append the act to the petition's timeline; call it once the act's other writes are done.
+
+    The statistics' roll-ups follow the act in the same transaction (`petition_facts_refresh`), so the
+    figures of 第四十一条's annual report equal the live definition at every moment.
+    """
+    from xinfang.reports.facts import petition_facts_refresh
+
     data = dict(data or {})
     if actor is None:
         data.setdefault("via", "portal")
-    return Event.objects.create(
+    event = Event.objects.create(
         petition=petition, stage=stage, action=action, on=on, actor=actor, org=org, data=data
     )
+    petition_facts_refresh(petition.pk)
+    return event
 
 
 def document_context(petition: Petition, **extra: Any) -> dict[str, str]:
