@@ -16,7 +16,6 @@ from xinfang.orgs import scope
 from xinfang.orgs.models import User
 from xinfang.petitions.api import present_petition
 from xinfang.routing import selectors, services
-from xinfang.routing.models import HotspotAlert
 
 
 def _user(request: Request) -> User:
@@ -89,30 +88,36 @@ class LinkRepeatApi(APIView):
         return Response(present_petition(petition, user))
 
 
-def present_alert(alert: HotspotAlert) -> dict[str, Any]:
+def present_alert(row: selectors.HotspotRow) -> dict[str, Any]:
+    """An alert with the member petitions the user may see (the others are only counted)."""
+    alert = row.alert
     return {
         "id": alert.pk,
         "status": alert.status,
         "title": alert.title,
         "region_code": alert.region_code,
+        "region_name": row.region_name,
         "places": alert.places,
         "terms": alert.terms,
         "size": alert.size,
         "petitioners": alert.petitioners,
         "first_on": alert.first_on,
         "last_on": alert.last_on,
+        "window_days": alert.window_days,
         "raised_on": alert.raised_on,
         "escalated_to": alert.escalated_to,
         "note": alert.note,
-        "petitions": list(alert.petitions.order_by("received_on", "id").values("id", "number", "subject")),
+        "decided_at": alert.decided_at,
+        "petitions": [{"id": p.pk, "number": p.number, "subject": p.subject} for p in row.petitions],
+        "petitions_not_shown": row.hidden,
     }
 
 
 class HotspotListApi(APIView):
     @extend_schema(responses={200: dict}, operation_id="routing_hotspots")
     def get(self, request: Request) -> Response:
-        alerts = selectors.hotspot_list(_user(request), status=request.query_params.get("status"))[:100]
-        return Response([present_alert(a) for a in alerts])
+        rows = selectors.hotspot_rows(_user(request), status=request.query_params.get("status"))
+        return Response([present_alert(row) for row in rows])
 
 
 class HotspotDecideApi(APIView):
@@ -131,7 +136,7 @@ class HotspotDecideApi(APIView):
             alert = services.hotspot_escalate(
                 alert, actor=user, to=str(request.data.get("to", "")), note=note
             )
-        return Response(present_alert(alert))
+        return Response(present_alert(selectors.hotspot_row(user, alert.pk)))
 
 
 class ModelListApi(APIView):

@@ -134,7 +134,7 @@ def find_groups(
             continue
         members = [items[k] for k in best]
         centroid = np.asarray(matrix[best].mean(axis=0)).ravel()
-        top_terms = [str(t) for t in terms[np.argsort(-centroid)[:5]]]
+        top_terms = _top_terms([str(t) for t in terms[np.argsort(-centroid)[:50]]])
         place_counts = Counter(p for k in best for p in item_places[k])
         out.append(
             Group(
@@ -150,6 +150,22 @@ def find_groups(
         )
     out.sort(key=lambda g: (-len(g.ids), g.first))
     return out
+
+
+_WORDLIKE = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9]+$")
+
+
+def _top_terms(ranked: list[str], n: int = 5) -> list[str]:
+    """The strongest n-grams that read as words: no punctuation, none inside another one kept."""
+    kept: list[str] = []
+    for term in ranked:
+        if not _WORDLIKE.match(term) or any(term in k for k in kept):
+            continue
+        kept = [k for k in kept if k not in term]  # a longer n-gram replaces the shorter one inside it
+        kept.append(term)
+        if len(kept) == n:
+            break
+    return kept
 
 
 def _best_window(

@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from xinfang.core.crypto import blind_index
 from xinfang.orgs import scope
-from xinfang.orgs.models import Org, User
+from xinfang.orgs.models import Org, OrgType, User
 from xinfang.petitions.models import Category, Petition, Petitioner
 from xinfang.routing import pairs
 from xinfang.routing import text as tx
 from xinfang.routing.classifier import Prediction, TextClassifier
 from xinfang.routing.models import (
     HotspotAlert,
+    HotspotStatus,
     KeywordRule,
     PersonKey,
     PetitionVector,
@@ -308,6 +309,62 @@ def get_hotspot_for(user: User, pk: int) -> HotspotAlert:
     if alert is None:
         raise NotFound("预警不存在或无权查看。")
     return alert
+
+
+@dataclass
+class HotspotRow:
+    """One alert as a page shows it: only the member petitions this user may open are listed."""
+
+    alert: HotspotAlert
+    petitions: list[Petition]
+    hidden: int  # members outside the user's scope (counted, never shown)
+    region_name: str
+
+
+def hotspot_rows(
+    user: User, *, status: str | None = None, pk: int | None = None, limit: int = 100
+) -> list[HotspotRow]:
+    """The alerts a user sees, each with its visible member petitions (three queries whatever the count)."""
+    visible = Prefetch(
+        "petitions",
+        queryset=scope.petitions_visible_to(user).order_by("received_on", "id"),
+        to_attr="visible_petitions",
+    )
+    qs = hotspot_list(user, status=status)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    alerts = list(qs.prefetch_related(visible)[:limit])
+    codes = {a.region_code for a in alerts if a.region_code}
+    names = dict(
+        Org.objects.filter(region_code__in=codes, type__in=(OrgType.PARTY_GOV, OrgType.TOWNSHIP))
+        .order_by("path")
+        .values_list("region_code", "name")
+    )
+    rows = []
+    for alert in alerts:
+        shown: list[Petition] = getattr(alert, "visible_petitions", [])
+        rows.append(
+            HotspotRow(
+                alert=alert,
+                petitions=shown,
+                hidden=max(0, alert.size - len(shown)),
+                region_name=names.get(alert.region_code, ""),
+            )
+        )
+    return rows
+
+
+def hotspot_row(user: User, pk: int) -> HotspotRow:
+    from xinfang.core.errors import NotFound
+
+    found = hotspot_rows(user, pk=pk)
+    if not found:
+        raise NotFound("预警不存在或无权查看。")
+    return found[0]
+
+
+def open_hotspot_count(user: User) -> int:
+    return hotspot_list(user, status=HotspotStatus.OPEN).count()
 
 
 def petitioner_count(petition_ids: list[int]) -> int:

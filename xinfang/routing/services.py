@@ -12,9 +12,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from xinfang.core.crypto import blind_index
-from xinfang.core.errors import IllegalTransition, Invalid
+from xinfang.core.errors import Forbidden, IllegalTransition, Invalid
 from xinfang.orgs import scope
-from xinfang.orgs.models import User
+from xinfang.orgs.models import Role, User
 from xinfang.petitions.models import Petition, Petitioner, Stage, StageKind
 from xinfang.petitions.services import _base
 from xinfang.routing import clusters, pairs
@@ -39,15 +39,21 @@ MIN_TRAINING_ROWS = 10
 # --- training ------------------------------------------------------------------------------------
 
 
-def training_rows() -> list[tuple[int, str, str | None, str | None]]:
+MAX_TRAINING_ROWS = 20_000  # the most recent closed petitions: enough to learn from, bounded in memory
+KEEP_MODEL_BLOBS = 3  # older versions keep their figures (shown to admins) but not their weights
+
+
+def training_rows(limit: int = MAX_TRAINING_ROWS) -> list[tuple[int, str, str | None, str | None]]:
     """(petition id, document, category code, unit code) from history and clerks' feedback.
 
-    History: closed petitions with a category; their unit is the org of the last 办理 stage.
-    Feedback: the value a clerk chose last for a petition overrides (or adds) its label.
+    History: the `limit` most recently closed petitions with a category; their unit is the org of the
+    last 办理 stage. Feedback: the value a clerk chose last for a petition overrides (or adds) its label.
     """
     rows: dict[int, list[Any]] = {}
-    closed = Petition.objects.filter(closed_on__isnull=False, category__isnull=False).values_list(
-        "pk", "subject", "content", "category__code"
+    closed = (
+        Petition.objects.filter(closed_on__isnull=False, category__isnull=False)
+        .order_by("-closed_on", "-pk")
+        .values_list("pk", "subject", "content", "category__code")[:limit]
     )
     for pk, subject, content, cat in closed:
         rows[pk] = [tx.document(subject, content), cat, None]
@@ -70,13 +76,40 @@ def training_rows() -> list[tuple[int, str, str | None, str | None]]:
     return [(pk, r[0], r[1], r[2]) for pk, r in sorted(rows.items())]
 
 
+def training_vectors(ids: list[int], docs: list[str]) -> tx.FloatArray | None:
+    """Sentence vectors of the training petitions: the ones stored after registration, the rest encoded
+    now (once, shared by the category and unit models and their cross-validation). None without encoder.
+    """
+    name = tx.encoder_name()
+    if name == "none":
+        return None
+    stored: dict[int, bytes] = {
+        pid: bytes(blob)
+        for pid, blob in PetitionVector.objects.filter(
+            petition_id__in=ids, encoder=name, embedding__isnull=False
+        ).values_list("petition_id", "embedding")
+        if blob
+    }
+    out = np.zeros((len(ids), tx.ENCODER_DIM), dtype=np.float32)
+    missing = [k for k, pid in enumerate(ids) if pid not in stored]
+    for k, pid in enumerate(ids):
+        if pid in stored:
+            out[k] = np.frombuffer(stored[pid], dtype=np.float16).astype(np.float32)
+    if missing:
+        encoded = tx.encode([docs[k] for k in missing])
+        if encoded is None:
+            return None
+        out[missing] = encoded
+    return out
+
+
 def _fit(
-    docs: list[str], labels: list[str], vectors: Any
+    docs: list[str], labels: list[str], vectors: tx.FloatArray | None
 ) -> tuple[TextClassifier | None, float | None, float | None]:
     if len(docs) < MIN_TRAINING_ROWS or len(set(labels)) < 2:
         return None, None, None
     f1, acc = (
-        cross_validate(docs, labels, folds=5)
+        cross_validate(docs, labels, folds=5, vectors=vectors)
         if min(labels.count(x) for x in set(labels)) >= 2
         else (None, None)
     )
@@ -86,23 +119,41 @@ def _fit(
 def routing_train(*, actor: User | None = None) -> RoutingModel:
     """Train a new version of the category and unit classifiers from the bureau's own history.
 
+    Run by `xinfang routing train` and, on a schedule, by the task `train_routing_model`. Each version
+    stores when it was trained, on how many rows, and its 5-fold cross-validated accuracy and macro-F1.
     Raises Invalid("no_history") when there are too few closed petitions: the rules answer meanwhile.
     """
     rows = training_rows()
-    cat_rows = [(d, c) for _, d, c, _ in rows if c]
-    unit_rows = [(d, u) for _, d, _, u in rows if u]
-    if len(cat_rows) < MIN_TRAINING_ROWS or len({c for _, c in cat_rows}) < 2:
+    cat_rows = [(pk, d, c) for pk, d, c, _ in rows if c]
+    if len(cat_rows) < MIN_TRAINING_ROWS or len({c for _, _, c in cat_rows}) < 2:
         raise Invalid(
             "history",
             f"已办结并分类的信访件不足{MIN_TRAINING_ROWS}件（现有{len(cat_rows)}件），暂由分办规则提供建议。",
             code="no_history",
         )
-    cat_docs = [d for d, _ in cat_rows]
-    cat_clf, f1, acc = _fit(cat_docs, [c for _, c in cat_rows], None)
-    unit_clf, _, unit_acc = _fit([d for d, _ in unit_rows], [u for _, u in unit_rows], None)
+    ids = [pk for pk, _, _, _ in rows]
+    vectors = training_vectors(ids, [d for _, d, _, _ in rows])
+    position = {pk: k for k, pk in enumerate(ids)}
+
+    def subset(picked: list[int]) -> tx.FloatArray | None:
+        return None if vectors is None else vectors[[position[pk] for pk in picked]]
+
+    cat_clf, f1, acc = _fit(
+        [d for _, d, _ in cat_rows], [c for _, _, c in cat_rows], subset([pk for pk, _, _ in cat_rows])
+    )
+    unit_rows = [(pk, d, u) for pk, d, _, u in rows if u]
+    unit_clf, _, unit_acc = _fit(
+        [d for _, d, _ in unit_rows], [u for _, _, u in unit_rows], subset([pk for pk, _, _ in unit_rows])
+    )
     n_feedback = SuggestionFeedback.objects.values("petition_id").distinct().count()
     with transaction.atomic(durable=True):
-        last = RoutingModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+        # Lock the latest version (if any): two trainings at once number their versions one after the other.
+        last = (
+            RoutingModel.objects.select_for_update()
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        ) or 0
         model = RoutingModel.objects.create(
             version=last + 1,
             trained_at=timezone.now(),
@@ -116,6 +167,9 @@ def routing_train(*, actor: User | None = None) -> RoutingModel:
             unit_model=unit_clf.dumps() if unit_clf else None,
             trained_by=actor,
         )
+        RoutingModel.objects.filter(version__lte=model.version - KEEP_MODEL_BLOBS).exclude(
+            category_model=None, unit_model=None
+        ).update(category_model=None, unit_model=None)
     return model
 
 
@@ -271,6 +325,10 @@ def petition_link_repeat(
 # --- hotspots --------------------------------------------------------------------------------------
 
 
+# Who may dismiss or escalate a 矛盾隐患预警 (the API and the page offer it to the same roles).
+DECIDING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.CLERK})
+
+
 def hotspot_scan(
     *, on: dt.date, window_days: int = 30, min_size: int = 5, min_people: int | None = 3
 ) -> list[HotspotAlert]:
@@ -327,16 +385,17 @@ def hotspot_scan(
 
 
 def _decide(alert: HotspotAlert, actor: User, status: str, note: str, to: str = "") -> HotspotAlert:
-    from xinfang.orgs.models import Role
     from xinfang.routing.selectors import get_hotspot_for
 
-    if actor.role not in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.CLERK):
-        raise IllegalTransition("您的角色不能处置预警。", code="role_forbidden")
+    if actor.role not in DECIDING_ROLES:
+        raise Forbidden("您的角色不能处置预警。", code="role_forbidden")
     with transaction.atomic(durable=True):
         alert = get_hotspot_for(actor, alert.pk)
         alert = HotspotAlert.objects.select_for_update().get(pk=alert.pk)
         if alert.status != HotspotStatus.OPEN:
-            raise IllegalTransition(f"该预警已{alert.get_status_display()}。", code="illegal_transition")
+            raise IllegalTransition(
+                f"该预警{alert.get_status_display()}，不能再处置。", code="illegal_transition"
+            )
         alert.status, alert.note, alert.escalated_to = status, note, to
         alert.decided_by, alert.decided_at = actor, timezone.now()
         alert.save()
@@ -344,8 +403,15 @@ def _decide(alert: HotspotAlert, actor: User, status: str, note: str, to: str = 
 
 
 def hotspot_dismiss(alert: HotspotAlert, *, actor: User, note: str = "") -> HotspotAlert:
-    """排除: the group is not a hotspot (e.g. one person posting many times)."""
-    return _decide(alert, actor, HotspotStatus.DISMISSED, note.strip())
+    """排除: the group is not a hotspot (e.g. one person posting many times), with the reason written down.
+
+    A warning set aside without a reason could not be reviewed later (第二十五条第一款 requires reporting
+    what may have a social impact; whoever decides it does not must say why).
+    """
+    reason = (note or "").strip()
+    if not reason:
+        raise Invalid("note", "请填写排除理由。", code="required")
+    return _decide(alert, actor, HotspotStatus.DISMISSED, reason)
 
 
 def hotspot_escalate(alert: HotspotAlert, *, actor: User, to: str, note: str = "") -> HotspotAlert:

@@ -85,6 +85,16 @@ def document(title: str, text: str) -> str:
     return f"{title}。{title}。{normalize_space(text)}"
 
 
+def title_of(doc: str) -> str:
+    """The title inside a `document` (the text before the title's repetition; "" if there is none)."""
+    start = 0
+    while (i := doc.find("。", start)) >= 0:
+        if doc.startswith(doc[:i] + "。", i + 1):
+            return doc[:i]
+        start = i + 1
+    return ""
+
+
 def lexicon_features(texts: Sequence[str]) -> FloatArray:
     rows = [[float(sum(t.count(w) for w in LEXICON[name])) for name in LEXICON_NAMES] for t in texts]
     return np.log1p(np.asarray(rows, dtype=np.float32).reshape(len(texts), len(LEXICON_NAMES)))

@@ -81,3 +81,38 @@ def need_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not available: {path}")
     return path
+
+
+PLANT = "丽景花园小区旁边新建搅拌站，粉尘和噪音严重影响居民生活，请求停止建设。"
+PLANT_WORDS = ["严重", "非常", "极其", "十分", "很"]
+
+
+def plant_hotspot(clerk: Any, days: list[str], *, seq: int = 10) -> list[int]:
+    """Five petitioners about one batching plant next to 丽景花园 (one per date in `days`)."""
+    return [
+        register(
+            clerk,
+            received_on=on,
+            petitioners=[person(seq + i)],
+            subject=f"丽景花园小区旁搅拌站扰民{'！' * i}",
+            content=PLANT.replace("严重", PLANT_WORDS[i % len(PLANT_WORDS)]),
+        )["id"]
+        for i, on in enumerate(days)
+    ]
+
+
+SCHOOL = "城东小学划片不合理，锦绣苑小区的孩子上学要走很远，请求调整学区划分。"
+
+
+def school_hotspot(clerk: Any, days: list[str], *, seq: int = 40) -> list[int]:
+    """A second group: parents of 锦绣苑 about the school catchment."""
+    return [
+        register(
+            clerk,
+            received_on=on,
+            petitioners=[person(seq + i)],
+            subject=f"锦绣苑小区学区划分不合理{'。' * i}",
+            content=SCHOOL.replace("不合理", ["不合理", "不公平", "有问题", "不科学", "不妥"][i % 5]),
+        )["id"]
+        for i, on in enumerate(days)
+    ]

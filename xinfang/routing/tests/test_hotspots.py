@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 
-from xinfang.petitions.tests.helpers import person, register
+from xinfang.petitions.tests.helpers import act, person, register
 from xinfang.routing import services
 from xinfang.routing.models import HotspotAlert
 from xinfang.routing.tests.helpers import TODAY
@@ -51,8 +51,20 @@ def test_it_raises_a_hotspot_for_many_petitioners_on_one_place_and_lets_supervis
         format="json",
     )
     assert done.json()["status"] == "escalated" and done.json()["escalated_to"] == "leader_case"
-    again = supervisor.post(f"/api/v1/routing/hotspots/{alert.pk}/dismiss/", {}, format="json")
+    no_reason = supervisor.post(f"/api/v1/routing/hotspots/{alert.pk}/dismiss/", {}, format="json")
+    assert no_reason.status_code == 422 and no_reason.json()["errors"] == {"note": ["请填写排除理由。"]}
+    again = supervisor.post(f"/api/v1/routing/hotspots/{alert.pk}/dismiss/", {"note": "重复"}, format="json")
     assert again.status_code == 409
+    # A handling unit that holds one member sees the alert with that one petition only.
+    act(clerk, ids[0], "transfer", "2026-11-21", to_org="330521-ZJJ")
+    (seen,) = api("dq_zjj").get("/api/v1/routing/hotspots/").json()
+    assert [p["id"] for p in seen["petitions"]] == [ids[0]] and seen["petitions_not_shown"] == 4
+    assert (
+        api("dq_zjj")
+        .post(f"/api/v1/routing/hotspots/{alert.pk}/escalate/", {"to": "leader_case"}, format="json")
+        .status_code
+        == 403
+    )  # a handler does not decide on alerts
     # Another region's bureau does not see it.
     assert api("city_zjj").get("/api/v1/routing/hotspots/").json() == []
 
@@ -70,3 +82,15 @@ def test_it_does_not_raise_below_the_size_and_a_dismissed_group_stays_dismissed(
     )
     assert services.hotspot_scan(on=dt.date(2026, 11, 21), window_days=30, min_size=5, min_people=3) == []
     assert HotspotAlert.objects.get().status == "dismissed"
+
+
+def test_a_groups_terms_are_words_without_punctuation_or_repeats() -> None:
+    from xinfang.routing.clusters import Item, find_groups
+
+    items = [
+        Item(str(i), f"u{i}", dt.datetime(2026, 11, 10 + i, tzinfo=dt.UTC), f"搅拌站扰民{'。' * i}", PLANT)
+        for i in range(5)
+    ]
+    (group,) = find_groups(items, window_days=30, min_size=5)
+    assert group.terms and all(t.isalnum() for t in group.terms)
+    assert not any(a != b and a in b for a in group.terms for b in group.terms)

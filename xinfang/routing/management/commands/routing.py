@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang.routing import text as tx
 from xinfang.routing.classifier import train_and_score
@@ -22,7 +22,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
-        sub.add_parser("train", help="从已办结信访件和登记员反馈训练新版本")
+        train = sub.add_parser("train", help="从已办结信访件和登记员反馈训练新版本")
+        train.add_argument(
+            "--enqueue", action="store_true", help="交给任务队列执行（定时任务用），而不是在本进程执行"
+        )
         ev = sub.add_parser("evaluate", help="在TRAIN上训练、在TEST上评分，输出一行JSON")
         ev.add_argument("--train", required=True)
         ev.add_argument("--test", required=True)
@@ -30,21 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["sub"] == "train":
-            from xinfang.routing.services import routing_train
-
-            model = routing_train()
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "version": model.version,
-                        "n_train": model.n_train,
-                        "n_feedback": model.n_feedback,
-                        "cv_accuracy": model.cv_accuracy,
-                        "cv_macro_f1": model.cv_macro_f1,
-                        "encoder": model.encoder,
-                    }
-                )
-            )
+            self._train(enqueue=options["enqueue"])
             return
         train = read_rows(options["train"], COLUMNS)
         test = read_rows(options["test"], COLUMNS)
@@ -56,3 +45,18 @@ class Command(BaseCommand):
             use_encoder=not options["no_encoder"],
         )
         self.stdout.write(json.dumps(scores.__dict__))
+
+    def _train(self, *, enqueue: bool) -> None:
+        from xinfang.core.errors import Invalid
+        from xinfang.routing.services import routing_train
+        from xinfang.routing.tasks import model_summary, train_routing_model
+
+        if enqueue:
+            result = train_routing_model.enqueue()
+            self.stdout.write(json.dumps({"enqueued": str(result.id), "task": "train_routing_model"}))
+            return
+        try:
+            model = routing_train()
+        except Invalid as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(json.dumps(model_summary(model), ensure_ascii=False))
