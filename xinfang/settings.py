@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "xinfang.reports",
     "xinfang.routing",
     "xinfang.ledgers",
+    "xinfang.bulkimport",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,30 @@ else:
     # compiling whenever the planner over-estimates a count (BENCHMARKS.md). PG_OPTIONS overrides.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str("PG_OPTIONS", "-c jit=off")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (docs/scaling.md): DATABASE_REPLICA_URLS is a comma-separated list of PostgreSQL
+# streaming replicas; each becomes an alias replica1, replica2, ... and xinfang.core.dbrouter sends the
+# read-only screens' queries there. With none configured nothing is routed and only `default` exists.
+XINFANG_REPLICAS: list[str] = []
+for _n, _url in enumerate((u.strip() for u in env_str("DATABASE_REPLICA_URLS").split(",")), start=1):
+    if not _url:
+        continue
+    _alias = f"replica{_n}"
+    _replica = dj_database_url.parse(_url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ValueError(f"DATABASE_REPLICA_URLS: {_alias} is not the same kind of database as DATABASE_URL")
+    _replica.setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # Tests run against the primary's test database through this alias (as a replica shows the same rows).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias] = _replica
+    XINFANG_REPLICAS.append(_alias)
+XINFANG_REPLICA_PIN_SECONDS = env_int("XINFANG_REPLICA_PIN_SECONDS", 5)
+if XINFANG_REPLICAS:
+    DATABASE_ROUTERS = ["xinfang.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "xinfang.core.dbrouter.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 
