@@ -1562,6 +1562,12 @@ def load(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             [str(plan.n)],
         )
+        # The rows bypassed the services, which keep the statistics' roll-ups: mark them incomplete (the
+        # statistics are computed live) until `xinfang stats rebuild` fills them from what was loaded.
+        cur.execute(
+            "INSERT INTO reports_factstate (id, complete_since, rebuilt_at, petitions, seconds) "
+            "VALUES (1, NULL, NULL, 0, 0) ON CONFLICT (id) DO UPDATE SET complete_since = NULL"
+        )
         cur.execute("SET session_replication_role = origin")
         if not args.no_check:
             t2 = time.perf_counter()
