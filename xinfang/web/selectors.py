@@ -18,7 +18,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.text import Truncator
 
+from xinfang.core import refcache
 from xinfang.core.crypto import blind_index
 from xinfang.core.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.orgs import scope
@@ -27,6 +30,7 @@ from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import (
     Category,
     Channel,
+    Kind,
     Petition,
     Petitioner,
     Stage,
@@ -36,6 +40,8 @@ from xinfang.petitions.models import (
 )
 
 PAGE_SIZE = 50
+# Columns a queue line never shows (the text of the petition, the JSON of the stage).
+QUEUE_DEFERRED = ("petition__request", "petition__content", "petition__appeal_basis", "due_basis", "data")
 COUNT_CAP = 1000  # queue tiles say "1000+" rather than count further
 
 
@@ -116,12 +122,23 @@ class Filters:
 
 @dataclass
 class QueueRow:
+    """One line of a work queue, with the texts it shows already worked out (the page renders 50 of
+    them: plain attributes cost the template a fraction of method calls and filters)."""
+
     stage: Stage
     petition: Petition
     days_left: int | None
     overdue: bool
     near_due: bool
     paused: bool
+    url: str = ""
+    subject: str = ""
+    channel: str = ""
+    kind: str = ""
+    received: str = ""
+    step: str = ""
+    org_name: str = ""
+    due: str = ""
 
 
 @dataclass
@@ -228,13 +245,34 @@ def queue_page(
         qs = qs.filter(due_on__lt=on, paused_since__isnull=True)
     qs = qs.filter(_keyset(field_name, desc, cursor, dt.date.fromisoformat))
     order = [f"-{field_name}", "-id"] if desc else [field_name, "id"]
-    stages = list(qs.select_related("petition", "petition__category", "org").order_by(*order)[: size + 1])
+    # The queue shows neither the petition's text nor the stage's JSON: leave them in the database.
+    stages = list(qs.select_related("petition", "org").defer(*QUEUE_DEFERRED).order_by(*order)[: size + 1])
     more = len(stages) > size
     stages = stages[:size]
     rows = []
+    url_0 = reverse("web:petition", args=[0])
+    channels, kinds, steps = dict(Channel.choices), dict(Kind.choices), dict(StageKind.choices)
     for s in stages:
         clock = petition_selectors.clock_status(s, on)
-        rows.append(QueueRow(s, s.petition, clock.days_left, clock.overdue, clock.near_due, clock.paused))
+        p = s.petition
+        rows.append(
+            QueueRow(
+                s,
+                p,
+                clock.days_left,
+                clock.overdue,
+                clock.near_due,
+                clock.paused,
+                url=url_0.replace("/0/", f"/{p.pk}/"),
+                subject=Truncator(p.subject).chars(40),
+                channel=str(channels.get(p.channel, p.channel)),
+                kind=str(kinds.get(p.kind, p.kind)),
+                received=p.received_on.isoformat(),
+                step=str(steps.get(s.kind, s.kind)),
+                org_name=s.org.name,
+                due=s.due_on.isoformat(),
+            )
+        )
     next_cursor = None
     if more and stages:
         last = stages[-1]
@@ -326,16 +364,27 @@ def search_page(
 
 
 def categories() -> list[Category]:
-    return list(Category.objects.filter(is_active=True).order_by("code"))
+    """The active categories (reference data, memoised per process like registration's, core/refcache.py)."""
+    return refcache.memo(
+        Category, "active-by-code", lambda: list(Category.objects.filter(is_active=True).order_by("code"))
+    )
 
 
 def region_orgs(user: User) -> list[Org]:
-    """The orgs of the user's region (for a 信访部门/党委政府) or the user's own org's 党委政府 subtree."""
+    """The orgs of the user's region (for a 信访部门/党委政府) or the user's own org's 党委政府 subtree.
+
+    Every queue and form of the workbench lists them; the org tree changes a few times a year, so the
+    list is kept per process (core/refcache.py: dropped at once when this process saves an org).
+    """
     org = user.org
     if org is None:
         return []
     root = org.region_root() if org.type in (OrgType.BUREAU, OrgType.PARTY_GOV) else (org.party_gov() or org)
-    return list(Org.objects.filter(path__startswith=root.path, is_active=True).order_by("path"))
+    return refcache.memo(
+        Org,
+        f"subtree:{root.path}",
+        lambda: list(Org.objects.filter(path__startswith=root.path, is_active=True).order_by("path")),
+    )
 
 
 def regions(user: User) -> list[tuple[str, str]]:
