@@ -215,10 +215,26 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Background work (the sweep, notifications, retraining): Django's task framework with its database
-# backend, run by `xinfang db_worker`. A broker-backed queue (Celery on Redis/RabbitMQ) is the
-# path for several machines: see docs/scaling.md.
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work (the sweep, notifications, retraining, routing fingerprints): Django's task framework.
+# By default its database backend, run by `xinfang worker` (= `xinfang db_worker`). With
+# TASKS_BROKER_URL (redis://host:6379/1) the same tasks go to a Redis queue (RQ, through
+# django-tasks-rq; `pip install 'xinfang[broker]'`) and `xinfang worker` runs an RQ worker instead: any
+# number of them, on any machine (docs/scaling.md). TASKS_BACKEND overrides the choice outright.
+TASKS_BROKER_URL = env_str("TASKS_BROKER_URL")
+TASKS_QUEUE_TIMEOUT = env_int("TASKS_QUEUE_TIMEOUT", 3600)  # seconds one task may run on the broker
+RQ_QUEUES = (
+    {"default": {"URL": TASKS_BROKER_URL, "DEFAULT_TIMEOUT": TASKS_QUEUE_TIMEOUT}} if TASKS_BROKER_URL else {}
+)
+if TASKS_BROKER_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django_tasks_rq.RQBackend" if TASKS_BROKER_URL else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # A cache shared by every process (rate limits of the public portal count across workers): the
 # database by default, Redis when REDIS_URL is set.

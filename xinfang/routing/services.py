@@ -338,6 +338,10 @@ def hotspot_scan(
     重大、紧急信访事项和信访信息, 及时报告. An existing alert on the same group (same earliest member) is
     refreshed, not duplicated; a dismissed one is not raised again unless the group has grown.
     """
+    if window_days < 1:
+        raise Invalid("window_days", "统计窗口至少为1日。", code="invalid_window")
+    if min_size < 2 or (min_people is not None and min_people < 1):
+        raise Invalid("min_size", "成组至少需要2件信访件、1名信访人。", code="invalid_threshold")
     since = on - dt.timedelta(days=window_days)
     rows = Petition.objects.filter(received_on__gt=since, received_on__lte=on).values_list(
         "pk", "received_on", "subject", "content", "region_code"
