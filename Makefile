@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 PYTEST = $(PYTHON) -m pytest -q -n $(WORKERS) --benchmark-disable
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint typecheck test test-sqlite test-postgres demo bench
+.PHONY: help install lint typecheck test test-sqlite test-partitioned test-postgres demo bench
 
 help: ## list the tasks
 	@echo "make TARGET   (variables: PYTHON=$(PYTHON) PORT=$(PORT) WORKERS=$(WORKERS) POSTGRES_URL=$(POSTGRES_URL))"
@@ -40,9 +40,15 @@ test-postgres: ## every test on PostgreSQL (POSTGRES_URL; pytest-django creates 
 	echo "DATABASE_URL=$(POSTGRES_URL) XINFANG_DATA_DIR=$$data $(PYTEST)" && \
 	DATABASE_URL=$(POSTGRES_URL) XINFANG_DATA_DIR=$$data $(PYTEST)
 
+test-partitioned: ## the lifecycle, statistics, workbench and import tests on PostgreSQL with the yearly partitions of `xinfang partition`
+	@data=$$(mktemp -d) && trap 'rm -rf "$$data"' EXIT && \
+	echo "DATABASE_URL=$(POSTGRES_URL) XINFANG_TEST_PARTITIONED=1 $(PYTEST) xinfang/petitions xinfang/reports xinfang/web xinfang/bulkimport" && \
+	DATABASE_URL=$(POSTGRES_URL) XINFANG_TEST_PARTITIONED=1 XINFANG_DATA_DIR=$$data $(PYTEST) \
+		xinfang/petitions xinfang/reports xinfang/web xinfang/bulkimport -m "not postgres" -k "not browser"
+
 # Every step runs even if an earlier one failed, so that one run reports everything; the PostgreSQL tests come
 # last (their summary line ends the output) and the exit status is non-zero if any step failed.
-TEST_STEPS = install lint typecheck test-sqlite test-postgres
+TEST_STEPS = install lint typecheck test-sqlite test-partitioned test-postgres
 
 test: ## install, lint, typecheck, then every test on SQLite and on PostgreSQL
 	@failed=""; \
