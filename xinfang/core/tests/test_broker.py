@@ -7,6 +7,7 @@ their own database number and queue, emptied before and after.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -116,10 +117,17 @@ def test_worker_refuses_a_backend_it_cannot_run(settings) -> None:
         call_command("worker", "--burst")
 
 
-@pytest.mark.django_db
-def test_worker_on_the_database_queue_is_db_worker(settings) -> None:
+@pytest.mark.django_db(transaction=True)  # the database worker closes its connection when it stops
+def test_worker_on_the_database_queue_runs_db_worker(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xinfang.routing.tasks import scan_hotspots
+
+    monkeypatch.setenv("XINFANG_ENCODER", "none")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert queue_kind() == "database"
+    result = scan_hotspots.enqueue(window_days=30)
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.READY
+    call_command("worker", "--burst", stdout=io.StringIO())
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.SUCCESSFUL
 
 
 @pytest.mark.postgres
