@@ -9,7 +9,7 @@ serializer or template), as the 德清县 clerk dq_clerk (the city clerk for the
 | operation | through the app | one SQL statement doing the same work |
 |---|---|---|
 | queue | GET /?queue=triage (the first page of 待转交) | the page's 51 stage rows with their petitions |
-| overdue | GET /api/v1/petitions/?overdue=true (first page and count) | the page and its total in one statement |
+| overdue | GET /api/v1/petitions/?overdue=true (first page, the most overdue first, and count) | the page and its total in one statement |
 | overdue_count | selectors.overdue_stages(the county).count() (the dashboard's figure) | SELECT count(*) |
 | petition | GET /petitions/{id}/ for random petitions of the county | the petition with its stages, events and petitioners as JSON |
 | search | GET /search/?q=<a 4-character term> | the first 51 visible petitions matching the term |
@@ -173,10 +173,15 @@ def case_overdue(w: World, n: int) -> tuple[list[float], list[float]]:
         else "EXISTS (SELECT 1 FROM petitions_stage s WHERE s.petition_id = p.id AND s.closed_on IS NULL "
         "AND s.paused_since IS NULL AND s.due_on < %(today)s)"
     )
-    # The overdue petitions first (a small set, by the index on the due date), then the page and the total.
+    # The page in the app's order (the most overdue first) and the total, in one statement.
+    where = f"{late} AND {_visible()}"
     sql = (
-        "WITH late AS MATERIALIZED (SELECT p.id, p.number, p.subject, p.state, p.received_on, "
-        f"p.registered_org_id, p.category_id FROM petitions_petition p WHERE {late} AND {_visible()}) "
+        f"SELECT (SELECT count(*) FROM petitions_petition p WHERE {where}) AS total, page.* FROM ("
+        "SELECT p.id, p.number, p.subject, p.state, p.received_on, p.registered_org_id, p.category_id "
+        f"FROM petitions_petition p WHERE {where} ORDER BY p.next_due_on, p.id LIMIT 50) page"
+        if _has_next_due()
+        else "WITH late AS MATERIALIZED (SELECT p.id, p.number, p.subject, p.state, p.received_on, "
+        f"p.registered_org_id, p.category_id FROM petitions_petition p WHERE {where}) "
         "SELECT *, (SELECT count(*) FROM late) AS total FROM late ORDER BY received_on DESC, id DESC LIMIT 50"
     )
     params = {"today": w.today, "region": w.region, "own": w.own}

@@ -376,7 +376,9 @@ class PetitionListCreateApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("state", str, enum=State.values),
-            OpenApiParameter("overdue", bool),
+            OpenApiParameter(
+                "overdue", bool, description="true：只列超期的信访件，最早到期的在前；false：不含超期的"
+            ),
             OpenApiParameter("org", str, description="持有环节的机构代码或id"),
             OpenApiParameter("q", str),
             OpenApiParameter("received_from", dt.date),

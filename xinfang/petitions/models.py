@@ -228,8 +228,13 @@ class Petition(models.Model):
             models.Index(fields=["registered_org", "received_on"]),
             models.Index(fields=["state", "received_on"]),
             models.Index(fields=["received_on"]),
+            # The overdue filter of the lists: walked in due order, and the visibility test of each
+            # entry (registering org, accused org) read from the index itself (PostgreSQL's INCLUDE).
             models.Index(
-                fields=["next_due_on"], name="petition_next_due", condition=Q(next_due_on__isnull=False)
+                fields=["next_due_on", "id"],
+                name="petition_next_due",
+                include=["registered_org", "accused_org"],
+                condition=Q(next_due_on__isnull=False),
             ),
         ]
 
@@ -323,7 +328,9 @@ class Stage(models.Model):
                 name="stage_running_org_due",
                 condition=Q(closed_on__isnull=True, paused_since__isnull=True),
             ),
-            models.Index(fields=["petition", "kind"]),
+            # A petition's stages; with the org included, "has this petition been held in this region?"
+            # (the visibility test of every list) is answered from the index alone.
+            models.Index(fields=["petition", "kind"], include=["org"], name="stage_petition_kind"),
         ]
 
     def __str__(self) -> str:

@@ -78,7 +78,12 @@ def petition_list(
         qs = qs.filter(received_on__gte=received_from)
     if received_to:
         qs = qs.filter(received_on__lte=received_to)
-    return qs.select_related("registered_org", "category").order_by("-received_on", "-id")
+    qs = qs.select_related("registered_org", "category")
+    if overdue:
+        # The most overdue first, which is what an overdue list is read for; it is also the order of the
+        # overdue index, so a page is found without gathering every overdue petition of the city.
+        return qs.order_by("next_due_on", "id")
+    return qs.order_by("-received_on", "-id")
 
 
 def petition_detail_queryset() -> QuerySet[Petition]:

@@ -1,8 +1,8 @@
 """The task queue on a broker: with TASKS_BROKER_URL the app's own tasks go to Redis (RQ) instead of the
 database, and `xinfang worker` runs them from there (docs/scaling.md).
 
-Needs the Redis server at 127.0.0.1:6379 (XINFANG_TEST_REDIS_URL to use another one); the tests use
-their own database number and queue, emptied before and after.
+Needs the Redis server at 127.0.0.1:6379 (XINFANG_TEST_REDIS_URL to use another one); each test worker
+uses a database number of its own (14, 13, …), emptied before and after each test.
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ from xinfang.core.management.commands.worker import queue_kind
 from xinfang.petitions.tests.helpers import person, register
 from xinfang.routing.models import PetitionVector
 
-REDIS_URL = os.environ.get("XINFANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# One Redis database per pytest-xdist worker (14, 13, …): a test empties its own, never a neighbour's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+REDIS_URL = os.environ.get(
+    "XINFANG_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{14 - int(_WORKER.removeprefix('gw') or 0) % 8}"
+)
 
 
 def _redis() -> Any:
