@@ -19,9 +19,9 @@ XINFANG_PASSWORD, default the demo password) does, by weight:
   第二十二条 asks.
 
 Every simulated user comes from 127.0.0.1, and the public portal allows 30 look-ups per IP in 10
-minutes (xinfang/portal/limits.py): for a longer run, start the server with a settings module that
-raises ``XINFANG_PORTAL_IP_LOOKUPS``, or the tracking requests turn into 429 answers (the limit
-working as meant). Only loopback hosts are allowed. The petitions registered are ordinary rows: on a bench database made
+minutes (xinfang/portal/limits.py): for a longer run, start the server with
+``DJANGO_SETTINGS_MODULE=benchmarks.load_settings``, which raises it, or the tracking requests turn into
+429 answers (the limit working as meant). Only loopback hosts are allowed. The petitions registered are ordinary rows: on a bench database made
 by benchmarks/generate.py, the next bench_register/bench_scale run removes them (ids above the
 generated ones).
 """
