@@ -70,8 +70,27 @@ class PetitionListItemOutput(serializers.Serializer[Any]):
     registered_org = OrgRefOutput()
 
 
+class CappedCountPagination(LimitOffsetPagination):
+    """limit/offset paging whose total stops at COUNT_CAP: counting every petition a city bureau may see
+    (millions, each tested for visibility) would cost seconds, and nobody pages past ten thousand rows;
+    `count_capped` says the total is "10000 or more" (narrow the filters to see further)."""
+
+    COUNT_CAP = 10_000
+
+    def get_count(self, queryset: Any) -> int:
+        n = int(queryset[: self.COUNT_CAP + 1].count())
+        self.capped = n > self.COUNT_CAP
+        return min(n, self.COUNT_CAP)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = getattr(self, "capped", False)
+        return response
+
+
 class PetitionListOutput(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="符合条件的件数；超过10000件时为10000，count_capped 为 true")
+    count_capped = serializers.BooleanField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PetitionListItemOutput(many=True)
@@ -418,7 +437,7 @@ class PetitionListCreateApi(APIView):
             received_from=date("received_from"),
             received_to=date("received_to"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         return paginator.get_paginated_response([present_list_item(p) for p in page])
 

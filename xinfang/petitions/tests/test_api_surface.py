@@ -93,6 +93,22 @@ def test_it_filters_the_list_and_scopes_it_by_region(api):
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_date")
 
 
+def test_the_list_total_stops_at_the_cap_and_says_so(api, monkeypatch):
+    from xinfang.petitions.api import CappedCountPagination
+
+    monkeypatch.setattr(CappedCountPagination, "COUNT_CAP", 3)
+    dq = api("dq_clerk")
+    for day in range(1, 6):
+        register(dq, received_on=f"2026-03-0{day}")
+    body = dq.get("/api/v1/petitions/?limit=2").json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)
+    assert body["next"] is not None  # offset 2 < 3
+    last = dq.get("/api/v1/petitions/?limit=2&offset=2").json()
+    assert (len(last["results"]), last["next"]) == (2, None)  # the rows are there; paging stops at the cap
+    few = dq.get("/api/v1/petitions/?received_from=2026-03-04").json()
+    assert (few["count"], few["count_capped"]) == (2, False)
+
+
 def test_the_openapi_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/petitions/{petition_id}/actions/" in (tmp_path / "schema.yaml").read_text()
