@@ -72,10 +72,10 @@ class PetitionListItemOutput(serializers.Serializer[Any]):
 
 class CappedCountPagination(LimitOffsetPagination):
     """limit/offset paging whose total stops at COUNT_CAP: counting every petition a city bureau may see
-    (millions, each tested for visibility) would cost seconds, and nobody pages past ten thousand rows;
-    `count_capped` says the total is "10000 or more" (narrow the filters to see further)."""
+    (millions, each tested for visibility) would cost seconds, and nobody pages past a thousand rows (the queue tiles stop at 1000+ too);
+    `count_capped` says the total is "1000 or more" (narrow the filters to see further)."""
 
-    COUNT_CAP = 10_000
+    COUNT_CAP = 1_000
 
     def get_count(self, queryset: Any) -> int:
         n = int(queryset[: self.COUNT_CAP + 1].count())
@@ -89,7 +89,7 @@ class CappedCountPagination(LimitOffsetPagination):
 
 
 class PetitionListOutput(serializers.Serializer[Any]):
-    count = serializers.IntegerField(help_text="符合条件的件数；超过10000件时为10000，count_capped 为 true")
+    count = serializers.IntegerField(help_text="符合条件的件数；超过1000件时为1000，count_capped 为 true")
     count_capped = serializers.BooleanField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
