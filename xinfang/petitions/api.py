@@ -71,9 +71,11 @@ class PetitionListItemOutput(serializers.Serializer[Any]):
 
 
 class CappedCountPagination(LimitOffsetPagination):
-    """limit/offset paging whose total stops at COUNT_CAP: counting every petition a city bureau may see
-    (millions, each tested for visibility) would cost seconds, and nobody pages past a thousand rows (the queue tiles stop at 1000+ too);
-    `count_capped` says the total is "1000 or more" (narrow the filters to see further)."""
+    """limit/offset paging whose total stops at COUNT_CAP, like the queue tiles' "1000+".
+
+    Counting every petition a city bureau may see (millions, each tested for visibility) would take
+    seconds; `count_capped` says the total is "1000 or more" (narrow the filters to see further).
+    """
 
     COUNT_CAP = 1_000
 

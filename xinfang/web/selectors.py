@@ -30,7 +30,6 @@ from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import (
     Category,
     Channel,
-    Kind,
     Petition,
     Petitioner,
     Stage,
@@ -250,8 +249,6 @@ def queue_page(
     more = len(stages) > size
     stages = stages[:size]
     rows = []
-    url_0 = reverse("web:petition", args=[0])
-    channels, kinds, steps = dict(Channel.choices), dict(Kind.choices), dict(StageKind.choices)
     for s in stages:
         clock = petition_selectors.clock_status(s, on)
         p = s.petition
@@ -263,12 +260,12 @@ def queue_page(
                 clock.overdue,
                 clock.near_due,
                 clock.paused,
-                url=url_0.replace("/0/", f"/{p.pk}/"),
+                url=reverse("web:petition", args=[p.pk]),
                 subject=Truncator(p.subject).chars(40),
-                channel=str(channels.get(p.channel, p.channel)),
-                kind=str(kinds.get(p.kind, p.kind)),
+                channel=p.get_channel_display(),
+                kind=p.get_kind_display(),
                 received=p.received_on.isoformat(),
-                step=str(steps.get(s.kind, s.kind)),
+                step=s.get_kind_display(),
                 org_name=s.org.name,
                 due=s.due_on.isoformat(),
             )

@@ -124,7 +124,7 @@ def test_roll_closes_the_year_and_opens_the_next(api):
     run("apply", "--table", "petitions_event")
     before = Event.objects.filter(petition_id=pid).count()
 
-    status = run("roll", "--table", "petitions_event", "--year", "2027")[0]
+    status = run("roll", "--table", "petitions_event", "--year", "2027", "--exact")[0]
     names = [p["name"] for p in status["partitions"]]
     assert names == ["petitions_event_y2025", "petitions_event_y2026", "petitions_event_y2027"]
     closed, opened = status["partitions"][1], status["partitions"][2]

@@ -1,6 +1,6 @@
 """`xinfang partition status|apply|roll`: yearly partitions of the event and stage tables (PostgreSQL).
 
-    xinfang partition status                       # which tables are partitioned, each partition's rows
+    xinfang partition status [--exact]             # which tables are partitioned, each partition's rows
     xinfang partition apply [--table petitions_event] [--table petitions_stage]   # maintenance window
     xinfang partition roll --year 2027             # cron, 1 January: close last year, open this one
 
@@ -19,7 +19,7 @@ from xinfang.core import partitioning
 from xinfang.core.errors import XinfangError
 
 
-def _describe(table: str) -> dict[str, Any]:
+def _describe(table: str, *, exact: bool) -> dict[str, Any]:
     if not partitioning.is_partitioned(table):
         return {"table": table, "partitioned": False}
     return {
@@ -27,7 +27,7 @@ def _describe(table: str) -> dict[str, Any]:
         "partitioned": True,
         "partitions": [
             {"name": p.name, "from": p.lower, "to": p.upper, "rows": p.rows}
-            for p in partitioning.partitions(table)
+            for p in partitioning.partitions(table, exact=exact)
         ],
     }
 
@@ -44,6 +44,9 @@ class Command(BaseCommand):
             help="表（可重复；默认两张表都处理）",
         )
         parser.add_argument("--year", type=int, help="roll：新分区的年份")
+        parser.add_argument(
+            "--exact", action="store_true", help="逐个分区精确计数（读全表）；默认用 PostgreSQL 的估计值"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         tables = options["table"] or sorted(partitioning.PARTITIONED_BY_YEAR)
@@ -60,4 +63,4 @@ class Command(BaseCommand):
         except XinfangError as exc:
             raise CommandError(str(exc)) from exc
         for table in tables:
-            self.stdout.write(json.dumps(_describe(table), ensure_ascii=False))
+            self.stdout.write(json.dumps(_describe(table, exact=options["exact"]), ensure_ascii=False))
