@@ -99,8 +99,11 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions on what a page shows retry until it shows it: a click that submits a form returns before
+    # the next page has loaded, so reading the page at once would race the server.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
@@ -130,7 +133,8 @@ def login(page, users):
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(TEST_PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/")
+        page.wait_for_url(lambda url: not url.endswith("/login/"))
+        page.wait_for_load_state()
         return page
 
     return sign_in

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from playwright.sync_api import expect
 
 from xinfang.disputes.excel import IMPORT_COLUMNS
 from xinfang.disputes.models import Dispute
@@ -63,12 +64,12 @@ def test_it_shows_the_bad_cells_and_imports_only_when_asked(login):
     page.get_by_label("台账文件（.xlsx）").set_input_files(upload)
     page.get_by_role("button", name="导入").click()
     errors = page.get_by_role("alert").first
-    assert "未导入任何数据" in errors.inner_text()
-    assert page.get_by_role("cell", name="应为正整数。").is_visible()
+    expect(errors).to_contain_text("未导入任何数据")
+    expect(page.get_by_role("cell", name="应为正整数。")).to_be_visible()
     assert Dispute.objects.count() == 0
 
     page.get_by_label("台账文件（.xlsx）").set_input_files(upload)
     page.get_by_label("仅导入无误的行").check()
     page.get_by_role("button", name="导入").click()
-    assert page.get_by_text("已导入1条。").is_visible()
+    expect(page.get_by_text("已导入1条。")).to_be_visible()
     assert list(Dispute.objects.values_list("title", flat=True)) == ["邻里宅基地纠纷"]

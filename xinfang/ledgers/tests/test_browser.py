@@ -17,7 +17,6 @@ from xinfang.ledgers.tests.world import closed_petition, suggestion
 from xinfang.petitions.models import Petition
 
 pytestmark = pytest.mark.django_db(transaction=True)
-expect.set_options(timeout=15_000)
 
 
 def ago(days: int) -> str:
@@ -47,13 +46,14 @@ def test_it_scores_a_sampled_case_on_the_review_page(page, login, api, users, re
     items = {i.code: i.pk for i in ChecklistItem.objects.all()}
     login("dq_supervisor")
     page.goto(f"/ledgers/reviews/{review.pk}/")
-    assert page.get_by_text("按种子重新抽取结果一致").is_visible()
-    assert "2026" in page.locator("code").inner_text()
+    expect(page.get_by_text("按种子重新抽取结果一致")).to_be_visible()
+    expect(page.locator("code")).to_contain_text("2026")
     page.get_by_role("link", name="评查", exact=True).first.click()
     page.wait_for_url(f"**/ledgers/reviews/cases/{case.pk}/")
     # The system pre-filled what it can decide from the record.
     row = page.locator("tr", has_text="告知及时（20分）")
-    assert "符合" in row.locator("td").nth(1).inner_text() and "按期完成" in row.inner_text()
+    expect(row.locator("td").nth(1)).to_contain_text("符合")
+    expect(row).to_contain_text("按期完成")
     assert page.locator(f"input[name=check_{items['notice_on_time']}][value=pass]").is_checked()
     # Manual items, and an override of the system's value without a note: refused, next to the field.
     page.locator(f"input[name=check_{items['registration']}][value=pass]").check()

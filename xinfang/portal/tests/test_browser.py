@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.helpers import act
@@ -22,7 +23,7 @@ def test_it_submits_tracks_requests_review_and_rates(page, api, tmp_path):
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(png_bytes())
     page.goto("/portal/submit/")
-    assert page.get_by_role("heading", name="提交前请先阅读：什么事项该向哪里提出").is_visible()
+    expect(page.get_by_role("heading", name="提交前请先阅读：什么事项该向哪里提出")).to_be_visible()
     assert page.evaluate(UNLABELLED) == []
     page.get_by_label("姓名（单位名称）").fill("张秀英")
     page.get_by_label("身份证号码（单位填统一社会信用代码）").fill("33052119680512002X")
@@ -36,15 +37,15 @@ def test_it_submits_tracks_requests_review_and_rates(page, api, tmp_path):
     page.get_by_label("附件（可选）").set_input_files(str(photo))
     page.get_by_role("button", name="提交信访事项").click()
     # Forgot the declaration: the error is announced and nothing typed is lost.
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("标题").input_value() == "小区消防通道被违章建筑占用"
     page.get_by_label("我已阅读上面的说明", exact=False).check()
     page.get_by_label("附件（可选）").set_input_files(str(photo))
     page.get_by_role("button", name="提交信访事项").click()
-    assert page.get_by_role("heading", name="提交成功").is_visible()
+    expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
     code = page.get_by_test_id("query-code").inner_text()
     petition = Petition.objects.get(query_code=code)
-    assert page.get_by_test_id("number").inner_text() == petition.number
+    expect(page.get_by_test_id("number")).to_have_text(petition.number)
 
     # Staff handle it through the same services; the reply is delivered today.
     today = petition.received_on.isoformat()
@@ -68,26 +69,26 @@ def test_it_submits_tracks_requests_review_and_rates(page, api, tmp_path):
     page.get_by_label("查询码").fill(code)
     page.get_by_label("手机号后四位").fill("2345")
     page.get_by_role("button", name="查询").click()
-    assert page.get_by_role("heading", name=f"信访件 {petition.number}").is_visible()
+    expect(page.get_by_role("heading", name=f"信访件 {petition.number}")).to_be_visible()
     steps = page.get_by_role("region", name="办理过程")
-    assert "将您的信访事项转送德清县住房和城乡建设局办理" in steps.inner_text()
-    assert steps.get_by_role("link", name=re.compile(r"^查看\s*《信访处理意见书》$")).is_visible()
+    expect(steps).to_contain_text("将您的信访事项转送德清县住房和城乡建设局办理")
+    expect(steps.get_by_role("link", name=re.compile(r"^查看\s*《信访处理意见书》$"))).to_be_visible()
     with page.expect_download() as download:
         steps.get_by_role("link", name=re.compile(r"^下载Word\s*：《信访处理意见书》$")).click()
     assert download.value.suggested_filename.endswith(".docx")
-    assert page.get_by_role("link", name="现场照片.png").is_visible()
+    expect(page.get_by_role("link", name="现场照片.png")).to_be_visible()
 
     page.get_by_label("向哪个机关请求").select_option(label="中共德清县委 德清县人民政府")
     page.get_by_label("请求的理由").fill("物业清理不彻底，问题仍然存在")
     page.get_by_role("button", name="提交复查请求").click()
-    assert "复查请求已提交" in page.get_by_role("status").inner_text()
-    assert page.get_by_test_id("state").inner_text() == "复查中"
+    expect(page.get_by_role("status")).to_contain_text("复查请求已提交")
+    expect(page.get_by_test_id("state")).to_have_text("复查中")
 
     page.get_by_label("基本满意").check()
     page.get_by_label("意见（可选）").fill("答复及时")
     page.get_by_role("button", name="提交评价").click()
-    assert "感谢您的评价" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("您的评价为“基本满意”").is_visible()
+    expect(page.get_by_role("status")).to_contain_text("感谢您的评价")
+    expect(page.get_by_text("您的评价为“基本满意”")).to_be_visible()
     assert page.get_by_role("button", name="提交评价").count() == 0
 
 
@@ -103,7 +104,7 @@ def test_it_fits_a_phone_screen_with_landmarks_and_labels(browser, live_server, 
             assert page.get_by_role("banner").count() == 1
             assert page.get_by_role("main").count() == 1
             assert page.get_by_role("contentinfo").count() == 1
-            assert page.get_by_role("navigation", name="网上信访").is_visible()
+            expect(page.get_by_role("navigation", name="网上信访")).to_be_visible()
             assert page.get_by_role("heading", level=1).count() == 1
             assert page.evaluate(UNLABELLED) == [], url
         snapshot = page.locator("main").aria_snapshot()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from xinfang.reports.tests.world import TODAY, build
 
@@ -21,15 +24,15 @@ def test_it_shows_kpis_with_parts_charts_and_drills_down_to_a_petition(api, user
         page.get_by_label("结束日期").fill("2025-11-30")
         page.get_by_role("button", name="查询").click()
         row = page.locator("tr[data-kpi=timely_acceptance_rate]")
-        assert "50.00%（3/6）" in row.inner_text()
-        assert "样本不足（1/2）" not in page.locator("tr[data-kpi=repeat_rate]").inner_text()
-        assert "14.29%（1/7）" in page.locator("tr[data-kpi=repeat_rate]").inner_text()
+        expect(row).to_contain_text("50.00%（3/6）")
+        expect(page.locator("tr[data-kpi=repeat_rate]")).not_to_contain_text("样本不足（1/2）")
+        expect(page.locator("tr[data-kpi=repeat_rate]")).to_contain_text("14.29%（1/7）")
         # An ECharts chart was drawn (an SVG inside the chart box), beside the table.
         page.locator("#chart-month svg").wait_for()
         # Drill down: the 3 late notices, then one petition in the workbench.
         row.get_by_role("link", name="3", exact=True).last.click()
-        assert page.locator("h1").inner_text().startswith("及时受理率：未按期")
-        assert page.locator("[data-count]").inner_text() == "3"
+        expect(page.locator("h1")).to_have_text(re.compile(r"^及时受理率：未按期"))
+        expect(page.locator("[data-count]")).to_have_text("3")
         page.locator(f"a[href='/petitions/{ids['open']}/']").click()
         page.wait_for_url(f"**/petitions/{ids['open']}/")
 
@@ -41,9 +44,9 @@ def test_it_prints_the_monthly_bulletin(api, users, login, settings):
     with time_machine.travel(TODAY, tick=True):
         page = login("dq_clerk")
         page.goto("/reports/bulletin/?org=330521-XFJ&month=2025-12")
-        assert "2025年12月信访工作通报" in page.locator("h1").inner_text()
+        expect(page.locator("h1")).to_contain_text("2025年12月信访工作通报")
         table = page.get_by_role("table").first
-        assert "德清县住房和城乡建设局" in table.inner_text()
+        expect(table).to_contain_text("德清县住房和城乡建设局")
         with page.expect_download() as info:
             page.get_by_role("link", name="下载通报（.xlsx）").click()
         assert info.value.suggested_filename.endswith("信访工作通报.xlsx")

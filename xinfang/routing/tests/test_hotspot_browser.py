@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from xinfang.petitions.models import Petition
 from xinfang.routing import services
@@ -32,19 +33,19 @@ def test_a_supervisor_reads_escalates_and_dismisses_hotspots(api, login):
 
     page = login("dq_supervisor")
     page.goto("/routing/hotspots/")
-    assert page.get_by_role("heading", name="矛盾隐患预警", exact=True).is_visible()
-    assert page.locator("[data-open-count]").inner_text() == "2"
+    expect(page.get_by_role("heading", name="矛盾隐患预警", exact=True)).to_be_visible()
+    expect(page.locator("[data-open-count]")).to_have_text("2")
     card = page.locator(f"#hotspot-{plant_alert.pk}")
-    assert card.locator("[data-size]").inner_text() == "5件"
-    assert card.locator("[data-petitioners]").inner_text() == "5人"
-    assert "丽景花园" in card.locator("[data-places]").inner_text()
-    assert f"{days[0]} 至 {days[-1]}" in card.locator("[data-window]").inner_text()
+    expect(card.locator("[data-size]")).to_have_text("5件")
+    expect(card.locator("[data-petitioners]")).to_have_text("5人")
+    expect(card.locator("[data-places]")).to_contain_text("丽景花园")
+    expect(card.locator("[data-window]")).to_contain_text(f"{days[0]} 至 {days[-1]}")
 
     # A member petition opens its own page.
     number = Petition.objects.get(pk=plant[2]).number
     card.get_by_role("link", name=number).click()
     page.wait_for_url(f"**/petitions/{plant[2]}/")
-    assert number in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(number)
     page.go_back()
 
     # Escalate the batching-plant group into a 领导包案.
@@ -54,10 +55,10 @@ def test_a_supervisor_reads_escalates_and_dismisses_hotspots(api, login):
     card.get_by_label("说明").fill("涉及五户以上居民，请县领导包案")
     card.get_by_role("button", name="升级处置").click()
     page.wait_for_url("**/routing/hotspots/?status=escalated*")
-    assert "已升级处置（领导包案）" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("已升级处置（领导包案）")
     done = page.locator(f"#hotspot-{plant_alert.pk}")
-    assert (
-        "已升级处置：领导包案。涉及五户以上居民，请县领导包案" in done.locator("[data-decision]").inner_text()
+    expect(done.locator("[data-decision]")).to_contain_text(
+        "已升级处置：领导包案。涉及五户以上居民，请县领导包案"
     )
     link = done.get_by_role("link", name="新建领导包案")
     assert "/supervision/cases/new/?" in (link.get_attribute("href") or "")
@@ -70,16 +71,15 @@ def test_a_supervisor_reads_escalates_and_dismisses_hotspots(api, login):
     card.get_by_role("button", name="排除预警").click()
     page.wait_for_load_state()
     card = page.locator(f"#hotspot-{school_alert.pk}")
-    assert card.get_by_role("alert").inner_text() == "请填写排除理由。"
+    expect(card.get_by_role("alert")).to_have_text("请填写排除理由。")
     assert HotspotAlert.objects.get(pk=school_alert.pk).status == "open"
     card.get_by_label("排除理由").fill("已由教育局统一答复学区划分政策")
     card.get_by_role("button", name="排除预警").click()
     page.wait_for_url("**/routing/hotspots/?status=dismissed*")
-    assert (
+    expect(page.locator(f"#hotspot-{school_alert.pk} [data-decision]")).to_contain_text(
         "已排除。已由教育局统一答复学区划分政策"
-        in page.locator(f"#hotspot-{school_alert.pk} [data-decision]").inner_text()
     )
     page.get_by_role("link", name="待研判").click()
-    assert page.locator("[data-open-count]").inner_text() == "0"
-    assert page.get_by_text("暂无待研判的预警。").is_visible()
+    expect(page.locator("[data-open-count]")).to_have_text("0")
+    expect(page.get_by_text("暂无待研判的预警。")).to_be_visible()
     assert HotspotAlert.objects.get(pk=plant_alert.pk).escalated_to == "leader_case"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from xinfang.petitions.tests.helpers import act, register
@@ -23,13 +26,15 @@ def test_it_issues_a_supervision_letter_and_records_the_feedback(login, users):
     page.goto(f"/supervision/letters/new/?petition={p['id']}")
     page.get_by_label("文书类别").select_option(label="督办函")
     page.get_by_role("button", name="发出").click()
-    assert page.get_by_text("请至少选择一项督办事由").is_visible()  # error next to the field, nothing issued
+    expect(
+        page.get_by_text("请至少选择一项督办事由")
+    ).to_be_visible()  # error next to the field, nothing issued
     page.get_by_label("拖延").check()
     page.get_by_label("发现的问题").fill("受理告知逾期未办")
     page.get_by_role("button", name="发出").click()
     page.wait_for_url("**/supervision/letters/*/")
-    assert page.locator("#status").inner_text() == "待反馈"
-    assert "信访事项督办函" in page.locator("pre").inner_text()
+    expect(page.locator("#status")).to_have_text("待反馈")
+    expect(page.locator("pre")).to_contain_text("信访事项督办函")
     letter_url = page.url
     with page.expect_download() as download:
         page.get_by_role("link", name="下载文书（.docx）").click()
@@ -40,5 +45,5 @@ def test_it_issues_a_supervision_letter_and_records_the_feedback(login, users):
     page.goto(letter_url)
     page.get_by_label("书面反馈").fill("已于当日受理并书面告知信访人。")
     page.get_by_role("button", name="提交反馈").click()
-    assert page.locator("#status").inner_text().startswith("已反馈")
-    assert page.get_by_text("已于当日受理并书面告知信访人。").is_visible()
+    expect(page.locator("#status")).to_have_text(re.compile(r"^已反馈"))
+    expect(page.get_by_text("已于当日受理并书面告知信访人。")).to_be_visible()

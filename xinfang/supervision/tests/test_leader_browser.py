@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from xinfang.petitions.tests.helpers import act, register
@@ -35,8 +36,9 @@ def test_it_publishes_a_slot_records_a_reception_and_resolves_a_leader_case(logi
     page.get_by_role("button", name="公布").click()
     page.wait_for_url("**/supervision/schedule/")
     row = page.locator("#slots tbody tr").first
-    assert row.locator("td").nth(0).inner_text() == slot_day.isoformat()
-    assert "吴领导 副县长" in row.inner_text() and "城乡建设、劳动保障" in row.inner_text()
+    expect(row.locator("td").nth(0)).to_have_text(slot_day.isoformat())
+    expect(row).to_contain_text("吴领导 副县长")
+    expect(row).to_contain_text("城乡建设、劳动保障")
 
     page.get_by_role("link", name="记录接访").first.click()
     page.get_by_label("方式").select_option(label="接访")
@@ -60,7 +62,7 @@ def test_it_publishes_a_slot_records_a_reception_and_resolves_a_leader_case(logi
     page.get_by_label("化解时限").fill((today + dt.timedelta(days=60)).isoformat())
     page.get_by_role("button", name="包案").click()
     page.wait_for_url("**/supervision/cases/*/")
-    assert page.locator("#status").inner_text() == "化解中"
+    expect(page.locator("#status")).to_have_text("化解中")
     page.get_by_label("进展情况").fill("召开协调会，住建局承诺限期拆除")
     page.get_by_role("button", name="记录进展").click()
     page.locator("#notes", has_text="召开协调会，住建局承诺限期拆除").wait_for()
@@ -68,7 +70,7 @@ def test_it_publishes_a_slot_records_a_reception_and_resolves_a_leader_case(logi
     page.get_by_label("化解结果").fill("违建已拆除，信访人息诉")
     page.get_by_role("button", name="结案").click()
     page.locator("#status", has_text="已化解").wait_for()
-    assert page.get_by_text("违建已拆除，信访人息诉").is_visible()
+    expect(page.get_by_text("违建已拆除，信访人息诉")).to_be_visible()
 
     page.get_by_role("link", name="领导包案").first.click()
-    assert page.locator("#figures").inner_text() == "包案 1 件，已化解 1 件，化解中 0 件，化解率 100%。"
+    expect(page.locator("#figures")).to_have_text("包案 1 件，已化解 1 件，化解中 0 件，化解率 100%。")
