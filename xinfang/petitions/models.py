@@ -236,6 +236,8 @@ class Petition(models.Model):
                 include=["registered_org", "accused_org"],
                 condition=Q(next_due_on__isnull=False),
             ),
+            # Submitted online and not yet registered by staff (the 待登记 queue): few at any time.
+            models.Index(fields=["id"], name="petition_unregistered", condition=Q(registered_by__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +323,13 @@ class Stage(models.Model):
                 fields=["org", "due_on"], name="stage_open_org_due", condition=Q(closed_on__isnull=True)
             ),
             models.Index(fields=["due_on"], name="stage_open_due", condition=Q(closed_on__isnull=True)),
+            # The queue tiles count open stages by org, kind and clock from this index alone.
+            models.Index(
+                fields=["org", "kind"],
+                include=["decided_on", "paused_since", "due_on"],
+                name="stage_open_tiles",
+                condition=Q(closed_on__isnull=True),
+            ),
             # Exactly the predicate of selectors.overdue_stages (open and running): its count is an
             # index-only scan.
             models.Index(
