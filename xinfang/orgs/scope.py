@@ -61,12 +61,17 @@ def acting_org_ids(user: User) -> set[int]:
     """
     if user.org_id is None:
         return set()
+    # Asked several times per request about the same user object: kept on it, for its org.
+    known: tuple[int, frozenset[int]] | None = getattr(user, "_acting_org_ids", None)
+    if known is not None and known[0] == user.org_id:
+        return set(known[1])
     ids = {user.org_id}
     org = user.org
     if org is not None and org.type == OrgType.BUREAU and org.parent_id is not None:
         parent = org.parent
         if parent is not None and parent.type == OrgType.PARTY_GOV:
             ids.add(parent.pk)
+    user._acting_org_ids = (user.org_id, frozenset(ids))  # type: ignore[attr-defined]
     return ids
 
 

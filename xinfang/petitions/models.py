@@ -237,7 +237,9 @@ class Petition(models.Model):
                 condition=Q(next_due_on__isnull=False),
             ),
             # Submitted online and not yet registered by staff (the 待登记 queue): few at any time.
-            models.Index(fields=["id"], name="petition_unregistered", condition=Q(registered_by__isnull=True)),
+            models.Index(
+                fields=["id"], name="petition_unregistered", condition=Q(registered_by__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -87,8 +87,9 @@ QUEUES: dict[str, Queue] = {
             "办理中",
             "受理之日起60日内办结，可延期一次不超过30日（第三十四条）",
             Q(kind=StageKind.HANDLING, decided_on__isnull=True) | Q(kind=StageKind.REPORT),
-            lambda kind, decided, registered: (kind == StageKind.HANDLING and not decided)
-            or kind == StageKind.REPORT,
+            lambda kind, decided, registered: (
+                (kind == StageKind.HANDLING and not decided) or kind == StageKind.REPORT
+            ),
         ),
         Queue(
             "delivery",
@@ -102,8 +103,9 @@ QUEUES: dict[str, Queue] = {
             "复查复核",
             "收到请求之日起30日内提出复查、复核意见（第三十五条、第三十六条）",
             Q(kind__in=(StageKind.REVIEW, StageKind.REEXAMINATION), decided_on__isnull=True),
-            lambda kind, decided, registered: kind in (StageKind.REVIEW, StageKind.REEXAMINATION)
-            and not decided,
+            lambda kind, decided, registered: (
+                kind in (StageKind.REVIEW, StageKind.REEXAMINATION) and not decided
+            ),
         ),
     )
 }
@@ -346,7 +348,9 @@ def _queue_tiles(user: User, on: dt.date) -> list[QueueTile]:
     for key, counts in _tile_groups(held.filter(petition__accused_org_id__in=acting), on, near).items():
         registered[key] = [a - b for a, b in zip(registered[key], counts, strict=True)]
     waiting = _tile_groups(
-        held.filter(petition__registered_by__isnull=True).exclude(petition__accused_org_id__in=acting), on, near
+        held.filter(petition__registered_by__isnull=True).exclude(petition__accused_org_id__in=acting),
+        on,
+        near,
     )
     for key, counts in waiting.items():
         registered[key] = [a - b for a, b in zip(registered[key], counts, strict=True)]
@@ -412,15 +416,27 @@ def region_orgs(user: User) -> list[Org]:
     Every queue and form of the workbench lists them; the org tree changes a few times a year, so the
     list is kept per process (core/refcache.py: dropped at once when this process saves an org).
     """
-    org = user.org
-    if org is None:
+    root = _region_root(user)
+    if root is None:
         return []
-    root = org.region_root() if org.type in (OrgType.BUREAU, OrgType.PARTY_GOV) else (org.party_gov() or org)
     return refcache.memo(
         Org,
         f"subtree:{root.path}",
         lambda: list(Org.objects.filter(path__startswith=root.path, is_active=True).order_by("path")),
     )
+
+
+def _region_root(user: User) -> Org | None:
+    org = user.org
+    if org is None:
+        return None
+    return org.region_root() if org.type in (OrgType.BUREAU, OrgType.PARTY_GOV) else (org.party_gov() or org)
+
+
+def region_key(user: User) -> str:
+    """What the region pickers depend on: the root of `region_orgs` (its path in the org tree)."""
+    root = _region_root(user)
+    return root.path if root is not None else ""
 
 
 def regions(user: User) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ from xinfang.petitions.actions import ACTIONS, run_action
 from xinfang.petitions.models import Document, Petition, Petitioner, StageKind
 from xinfang.petitions.selectors import today
 from xinfang.petitions.transitions import available_actions
-from xinfang.web import selectors
+from xinfang.web import fragments, selectors
 from xinfang.web.forms import (
     ActionForm,
     BatchTransferForm,
@@ -76,25 +76,22 @@ def home(request: HttpRequest) -> HttpResponse:
     queue = request.GET.get("queue") or next((t.key for t in tiles if t.count), "triage")
     if queue not in selectors.QUEUES:
         queue = "triage"
-    form = FilterForm(request.GET or None, user=user)
+    filters, filters_html = fragments.filters_html(user, request.GET, selectors.QUEUES[queue])
     sort = request.GET.get("sort") or "due"
-    page = selectors.queue_page(
-        user, queue, form.filters(), sort=sort, cursor=request.GET.get("cursor") or None
-    )
+    page = selectors.queue_page(user, queue, filters, sort=sort, cursor=request.GET.get("cursor") or None)
     params = request.GET.copy()
     params.pop("cursor", None)
-    batch = BatchTransferForm(user=user) if queue == "triage" else None
     return render(
         request,
         "web/home.html",
         {
             "tiles": tiles,
             "queue": selectors.QUEUES[queue],
-            "form": form,
+            "filters_html": filters_html,
             "page": page,
             "params": params.urlencode(),
             "urges": selectors.urges_received(user),
-            "batch": batch,
+            "batch_html": fragments.batch_html(user, today()) if queue == "triage" and page.rows else None,
             "near_days": settings.XINFANG_NEAR_DUE_DAYS,
         },
     )

@@ -1,0 +1,67 @@
+"""The queue page's filter and batch forms are rendered once per region and kept (web/fragments.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from xinfang.orgs.models import Org
+from xinfang.petitions.tests.helpers import register
+from xinfang.web import fragments
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(users):
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(users[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The templates fragments.py renders, in order."""
+    seen: list[str] = []
+    from django.template.loader import render_to_string as real
+
+    def counting(name, context=None, *args, **kwargs):
+        seen.append(name)
+        return real(name, context, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    return seen
+
+
+def test_the_blank_forms_are_rendered_once_per_region_and_shared(api, client_for, renders):
+    register(api("dq_clerk"), subject="德清县的来信")
+    register(api("cx_clerk"), subject="长兴县的来信", region="330522")
+    first = client_for("dq_clerk").get("/?queue=triage").content.decode()
+    again = client_for("dq_clerk").get("/?queue=triage&cursor=").content.decode()
+    assert renders == ["web/_filters.html", "web/_batch.html"]
+    assert 'name="q"' in first and "德清县住房和城乡建设局" in first and 'name="to_org"' in first
+    assert first.count('name="to_org"') == again.count('name="to_org"') == 1
+    # Another region has its own pickers: 长兴县 lists its units, not 德清县's.
+    other = client_for("cx_clerk").get("/?queue=triage").content.decode()
+    assert renders[2:] == ["web/_filters.html", "web/_batch.html"]
+    assert "长兴县住房和城乡建设局" in other and "德清县住房和城乡建设局" not in other
+
+
+def test_a_filled_filter_is_rendered_with_what_was_typed(client_for, renders):
+    html = client_for("dq_clerk").get("/?queue=triage&channel=letter&q=补偿").content.decode()
+    assert '<option value="letter" selected>' in html
+    assert 'value="补偿"' in html
+    client_for("dq_clerk").get("/?queue=triage&channel=letter&q=补偿")
+    assert renders.count("web/_filters.html") == 2  # never kept: what was typed is the user's own
+
+
+def test_a_renamed_org_shows_in_the_pickers_at_once(client_for):
+    client_for("dq_clerk").get("/?queue=triage")
+    unit = Org.objects.get(code="330521-ZJJ")
+    unit.name = "德清县住房和城乡建设局（更名后）"
+    unit.save()
+    html = client_for("dq_clerk").get("/?queue=triage").content.decode()
+    assert "德清县住房和城乡建设局（更名后）" in html
