@@ -9,6 +9,7 @@ serializer or template), as the 德清县 clerk dq_clerk (the city clerk for the
 | operation | through the app | one SQL statement doing the same work |
 |---|---|---|
 | queue | GET /?queue=triage (the first page of 待转交) | the page's 51 stage rows with their petitions |
+| tiles | the queue tiles' counts (`_queue_tiles`, which the page keeps 30 s) for the county bureau | the same counts in one statement |
 | overdue | GET /api/v1/petitions/?overdue=true (first page, the most overdue first, and count) | the page and its total in one statement |
 | overdue_count | selectors.overdue_stages(the county).count() (the dashboard's figure) | SELECT count(*) |
 | petition | GET /petitions/{id}/ for random petitions of the county | the petition with its stages, events and petitioners as JSON |
@@ -41,6 +42,7 @@ TERMS = ("拖欠工资", "物业管理", "土地征收", "加装电梯", "社会
 TARGETS_MS = {
     "register": 50,
     "queue": 20,
+    "tiles": 20,
     "overdue": 20,
     "overdue_count": 20,
     "petition": 100,
@@ -149,6 +151,46 @@ def case_queue(w: World, n: int) -> tuple[list[float], list[float]]:
     return app, timed(run, n)
 
 
+def case_tiles(w: World, n: int) -> tuple[list[float], list[float]]:
+    from django.conf import settings
+    from django.db import connection
+
+    from xinfang.web.selectors import _queue_tiles
+
+    app = timed(lambda: _queue_tiles(w.clerk, w.today), n)
+    # Open stages of the bureau and its 党委政府 by kind and decided with their clocks; then the same for
+    # those whose petition accuses one of them (taken off) or awaits registration (待登记).
+    counts = (
+        "count(*), count(*) FILTER (WHERE s.paused_since IS NULL AND s.due_on < %(today)s), "
+        "count(*) FILTER (WHERE s.paused_since IS NULL AND s.due_on BETWEEN %(today)s AND %(near)s)"
+    )
+    held = "s.closed_on IS NULL AND s.org_id = ANY(%(own)s)"
+    sql = f"""
+        SELECT 'all', s.kind, s.decided_on IS NOT NULL, {counts} FROM petitions_stage s
+         WHERE {held} GROUP BY 2, 3
+        UNION ALL
+        SELECT 'accused', s.kind, s.decided_on IS NOT NULL, {counts}
+          FROM petitions_petition p JOIN petitions_stage s ON s.petition_id = p.id
+         WHERE p.accused_org_id = ANY(%(own)s) AND {held} GROUP BY 2, 3
+        UNION ALL
+        SELECT 'waiting', s.kind, s.decided_on IS NOT NULL, {counts}
+          FROM petitions_petition p JOIN petitions_stage s ON s.petition_id = p.id
+         WHERE p.registered_by_id IS NULL AND NOT (p.accused_org_id = ANY(%(own)s) AND p.accused_org_id IS NOT NULL)
+           AND {held} GROUP BY 2, 3"""
+    params = {
+        "own": w.own,
+        "today": w.today,
+        "near": w.today + dt.timedelta(days=settings.XINFANG_NEAR_DUE_DAYS),
+    }
+
+    def run() -> None:
+        with connection.cursor() as c:
+            c.execute(sql, params)
+            c.fetchall()
+
+    return app, timed(run, n)
+
+
 def _visible(alias: str = "p") -> str:
     return (
         f"({alias}.registered_org_id = ANY(%(region)s) OR EXISTS (SELECT 1 FROM petitions_stage v "
@@ -163,6 +205,13 @@ def _has_next_due() -> bool:
     return any(f.name == "next_due_on" for f in Petition._meta.concrete_fields)
 
 
+def _count_cap() -> int | None:
+    from xinfang.petitions import api
+
+    pagination = getattr(api, "CappedCountPagination", None)
+    return getattr(pagination, "COUNT_CAP", None)
+
+
 def case_overdue(w: World, n: int) -> tuple[list[float], list[float]]:
     from django.db import connection
 
@@ -173,10 +222,17 @@ def case_overdue(w: World, n: int) -> tuple[list[float], list[float]]:
         else "EXISTS (SELECT 1 FROM petitions_stage s WHERE s.petition_id = p.id AND s.closed_on IS NULL "
         "AND s.paused_since IS NULL AND s.due_on < %(today)s)"
     )
-    # The page in the app's order (the most overdue first) and the total, in one statement.
+    # The page in the app's order (the most overdue first) and the total, in one statement; like the
+    # API's, the total stops at 1,000 ("1000+", `count_capped`) when the code has the cap.
     where = f"{late} AND {_visible()}"
+    cap = _count_cap()
+    total = (
+        f"SELECT count(*) FROM (SELECT 1 FROM petitions_petition p WHERE {where} LIMIT {cap + 1}) capped"
+        if cap
+        else f"SELECT count(*) FROM petitions_petition p WHERE {where}"
+    )
     sql = (
-        f"SELECT (SELECT count(*) FROM petitions_petition p WHERE {where}) AS total, page.* FROM ("
+        f"SELECT ({total}) AS total, page.* FROM ("
         "SELECT p.id, p.number, p.subject, p.state, p.received_on, p.registered_org_id, p.category_id "
         f"FROM petitions_petition p WHERE {where} ORDER BY p.next_due_on, p.id LIMIT 50) page"
         if _has_next_due()
@@ -486,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases: dict[str, Callable[[], tuple[list[float], list[float]]]] = {
         "queue": lambda: case_queue(world, args.n),
+        "tiles": lambda: case_tiles(world, args.n),
         "overdue": lambda: case_overdue(world, args.n),
         "overdue_count": lambda: case_overdue_count(world, args.n),
         "petition": lambda: case_petition(world, args.n),
