@@ -4,7 +4,8 @@
 
 The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/xinfang_bench); it is created
 if missing (``--reset`` drops it first), migrated, and given the demo region (湖州市, 德清县, 长兴县) and
-users. Then N petitions spread over the last 3 years are simulated clock by clock, as the services would
+users; with ``--region province``, all of 浙江省 around it (11 cities, 90 counties, 1,300 townships:
+benchmarks/province.py), the petitions spread over the province by each county's weight. Then N petitions spread over the last 3 years are simulated clock by clock, as the services would
 have written them: registered at the city and county bureaus and at units, triaged (转送/交办/移送/报请),
 accepted or diverted or declined, handled (延期, 中止), decided, delivered, rated, some taken to 复查 and
 复核; the ones still running on today's date keep their open stage, some of them late. Every petition
@@ -459,7 +460,7 @@ class Chunk:
             + request
         )
         channel = _pick(rng, CHANNELS, CHANNEL_CUM)
-        county = level["county"] or rng.choice(common.COUNTY_CODES)
+        county = level["county"] or rng.choice(level["counties"])
         county_level = p.levels[county]
         town_codes = county_level["town_codes"]
         region_code = rng.choice(town_codes) if rng.random() < 0.5 else county
@@ -607,13 +608,14 @@ class Chunk:
             elif route == "litigation":
                 target, action, outcome = lvl["ZFW"], "refer", "referred"
             elif holder_org["type"] == "party_gov" or hops > 1 or r > 0.085:
-                if holder_org["level_key"] == "330500" and hops == 1 and rng.random() < 0.35:
-                    county = self.p.levels[rng.choice(common.COUNTY_CODES)]
-                    target, action, outcome = county["XFJ"], "transfer", "transferred"
+                # Above the county (a city or the province): down to the level below, or to one of its units.
+                if not lvl["county"] and hops == 1 and rng.random() < 0.35:
+                    below = self.p.levels[rng.choice(lvl["children"])]
+                    target, action, outcome = below["XFJ"], "transfer", "transferred"
                 else:
                     unit_level = lvl
-                    if holder_org["level_key"] == "330500" and rng.random() < 0.2:
-                        unit_level = self.p.levels[rng.choice(common.COUNTY_CODES)]
+                    if not lvl["county"] and rng.random() < 0.2:
+                        unit_level = self.p.levels[rng.choice(lvl["children"])]
                     target = self.unit_for(unit_level, handler)
                     action, outcome = (
                         ("assign", "assigned") if rng.random() < 0.14 else ("transfer", "transferred")
@@ -1215,8 +1217,9 @@ def ensure_database(url: str, *, reset: bool) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def setup_app() -> dict[str, Any]:
-    """Migrate, build the demo region and users, the categories, and one clerk per org without a user."""
+def setup_app(shape: str = "city", seed: int = 0) -> dict[str, Any]:
+    """Migrate, build the demo region (and with shape "province" all of 浙江省 around it) and its users,
+    the categories, and one clerk per org without a user."""
     from django.core.management import call_command
 
     from xinfang.orgs.demo import build_region, build_users
@@ -1227,6 +1230,10 @@ def setup_app() -> dict[str, Any]:
     call_command("createcachetable", verbosity=0)  # the database cache, when REDIS_URL is not set
     region = build_region()
     build_users(region)
+    if shape == "province":
+        from benchmarks.province import build_province
+
+        print(f"province: {build_province(seed)} orgs", flush=True)
     for code, name, *_ in CATEGORIES:
         Category.objects.update_or_create(code=code, defaults={"name": name, "is_active": True})
     for org in Org.objects.all():
@@ -1243,15 +1250,17 @@ def setup_app() -> dict[str, Any]:
     return {"region": region}
 
 
-def make_people(spec: tuple[int, int, int, dict[str, str]]) -> list[tuple[str, str, str, str, str, str, str]]:
+def make_people(
+    spec: tuple[int, int, int, dict[str, str], list[str]],
+) -> list[tuple[str, str, str, str, str, str, str]]:
     """People [start, stop): a valid ID number and a mobile, encrypted and blind-indexed by the app's crypto."""
     from xinfang.core.crypto import blind_index, encrypt
 
-    seed, start, stop, county_names = spec
+    seed, start, stop, county_names, counties = spec
     rng = random.Random(seed * 7919 + start)
     out = []
     for _ in range(start, stop):
-        county = rng.choice(common.COUNTY_CODES)
+        county = rng.choice(counties)
         number = common.id_number(rng, county, rng.randint(BIRTH_FROM, BIRTH_TO))
         phone = common.mobile(rng)
         out.append(
@@ -1266,6 +1275,15 @@ def make_people(spec: tuple[int, int, int, dict[str, str]]) -> list[tuple[str, s
             )
         )
     return out
+
+
+def _within(orgs: dict[int, dict[str, Any]], org: int, ancestor: int) -> bool:
+    node: int | None = org
+    while node is not None:
+        if node == ancestor:
+            return True
+        node = orgs[node]["parent_id"]
+    return False
 
 
 def build_plan(args: argparse.Namespace) -> Plan:
@@ -1289,6 +1307,7 @@ def build_plan(args: argparse.Namespace) -> Plan:
             "supervisor_id": o.supervisor_id,
             "suffix": o.code.split("-", 1)[1],
             "level_key": o.region_code[:6],
+            "level": o.level,
         }
     levels: dict[str, dict[str, Any]] = {}
     for oid, o in orgs.items():
@@ -1303,8 +1322,24 @@ def build_plan(args: argparse.Namespace) -> Plan:
                 lvl["accusable"].append(oid)
     for key, lvl in levels.items():
         gov = orgs[lvl["GOV"]]
-        lvl["county"] = key if key != "330500" else ""
+        lvl["county"] = key if gov["level"] == "county" else ""
         lvl["name"] = gov["name"].split()[-1].removesuffix("人民政府")
+        lvl["children"] = []
+    # The tree of 党委政府: each level's children (a city's counties, the province's cities) and the
+    # counties within it, in code order.
+    for key in sorted(levels):
+        parent = orgs[levels[key]["GOV"]]["parent_id"]
+        if parent is not None:
+            levels[orgs[parent]["level_key"]]["children"].append(key)
+    for key, lvl in levels.items():
+        if lvl["county"]:
+            lvl["counties"] = [key]
+        else:
+            lvl["counties"] = sorted(
+                c
+                for c, other in levels.items()
+                if other["county"] and _within(orgs, other["GOV"], lvl["GOV"])
+            )
     for o in orgs.values():
         lvl = levels[o["level_key"]]
         o["gov_id"] = lvl["GOV"]
@@ -1317,11 +1352,24 @@ def build_plan(args: argparse.Namespace) -> Plan:
     categories = [(cats[code], code, w, handler, subjects) for code, _, w, handler, subjects in CATEGORIES]
     CATEGORY_CUM[:] = _cum([c[2] for c in categories])
 
-    # Where petitions are registered: 28% at the city, 36% at each county; mostly at the bureaus.
+    # Where petitions are registered: the demo city 28% at the city, 36% at each county; a province by
+    # each county's weight, each city 28/72 of its counties' together, the province 2%. Mostly at the
+    # bureaus.
     unit_weights = {"XFJ": 58, "GOV": 2, "ZJJ": 7, "RSJ": 6, "ZRZY": 4, "SCJG": 4, "ZFW": 2, "JW": 3}
     reg_orgs: list[int] = []
     weights: list[float] = []
-    for key, share in (("330500", 28), ("330521", 36), ("330522", 36)):
+    level_shares: list[tuple[str, float]] = [("330500", 28), ("330521", 36), ("330522", 36)]
+    if args.region == "province":
+        from benchmarks.province import county_weights
+
+        county_w = county_weights(random.Random(args.seed))
+        level_shares = [(c, county_w[c]) for c in sorted(levels) if levels[c]["county"]]
+        for key in sorted(levels):
+            if not levels[key]["county"] and orgs[levels[key]["GOV"]]["level"] == "city":
+                level_shares.append((key, 28 / 72 * sum(county_w[c] for c in levels[key]["counties"])))
+        total_share = sum(w for _, w in level_shares)
+        level_shares.append(("330000", total_share * 0.02))
+    for key, share in level_shares:
         lvl = levels[key]
         local: list[tuple[int, float]] = [(lvl[s], w) for s, w in unit_weights.items()]
         local += [(t, 14 / len(lvl["towns"])) for t in lvl["towns"]]
@@ -1359,9 +1407,12 @@ def build_plan(args: argparse.Namespace) -> Plan:
     # The people: encrypted once (in parallel), then drawn by ticket so that some petition again and again.
     t0 = time.perf_counter()
     n_people = args.people or max(1000, int(n * 0.6))
-    county_names = {c: levels[c]["name"] for c in common.COUNTY_CODES}
+    counties = sorted(k for k, lvl in levels.items() if lvl["county"])
+    if args.region == "city":
+        counties = list(common.COUNTY_CODES)
+    county_names = {c: levels[c]["name"] for c in counties}
     slices = [
-        (args.seed, start, min(n_people, start + 20_000), county_names)
+        (args.seed, start, min(n_people, start + 20_000), county_names, counties)
         for start in range(0, n_people, 20_000)
     ]
     with multiprocessing.get_context("fork").Pool(args.workers) as workers:
@@ -1614,6 +1665,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--people", type=int, default=0, help="distinct petitioners, encrypted once (default: 0.6 x size)"
     )
+    parser.add_argument(
+        "--region",
+        choices=("city", "province"),
+        default="city",
+        help="org tree: the demo city (湖州市 with two counties) or 浙江省 around it (11 cities, 90 counties)",
+    )
     parser.add_argument("--keep-indexes", action="store_true", help="load with every index in place")
     parser.add_argument("--no-check", action="store_true", help="skip the foreign-key verification")
     args = parser.parse_args(argv)
@@ -1625,7 +1682,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_database(os.environ["DATABASE_URL"], reset=args.reset)
     common.setup_django()
     t0 = time.perf_counter()
-    setup_app()
+    setup_app(args.region, args.seed)
     print(f"migrated, region and users in {time.perf_counter() - t0:.1f}s", flush=True)
     t0 = time.perf_counter()
     plan = build_plan(args)
@@ -1647,7 +1704,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({rows / total:,.0f} rows/s end to end)"
     )
     path = common.write_result(
-        f"generate-{args.size}.json",
+        f"generate-{args.size}{'-province' if args.region == 'province' else ''}.json",
         {
             "size": args.size,
             "args": vars(args),
