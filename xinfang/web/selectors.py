@@ -236,6 +236,12 @@ def _keyset(field_name: str, desc: bool, cursor: str | None, value_type: Callabl
     return Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": last_id})
 
 
+def _petition_url() -> Callable[[int], str]:
+    """The petition page's URL for an id: reversed once per page rather than once per line."""
+    head, _, tail = reverse("web:petition", args=[0]).rpartition("0")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def queue_page(
     user: User,
     queue: str,
@@ -263,6 +269,7 @@ def queue_page(
     stages = list(qs.select_related("petition", "org").defer(*QUEUE_DEFERRED).order_by(*order)[: size + 1])
     more = len(stages) > size
     stages = stages[:size]
+    url_of = _petition_url()
     rows = []
     for s in stages:
         clock = petition_selectors.clock_status(s, on)
@@ -275,7 +282,7 @@ def queue_page(
                 clock.overdue,
                 clock.near_due,
                 clock.paused,
-                url=reverse("web:petition", args=[p.pk]),
+                url=url_of(p.pk),
                 subject=Truncator(p.subject).chars(40),
                 channel=p.get_channel_display(),
                 kind=p.get_kind_display(),
@@ -321,10 +328,12 @@ def _tile_groups(stages: QuerySet[Stage], on: dt.date, near: dt.date) -> _Groups
     rows = (
         stages.annotate(decided=ExpressionWrapper(Q(decided_on__isnull=False), output_field=BooleanField()))
         .values("kind", "decided")
+        # Count kind (never null), not id: the id is not in the index, and reading it would visit the
+        # table for every open stage.
         .annotate(
-            n=Count("id"),
-            late=Count("id", filter=running & Q(due_on__lt=on)),
-            near=Count("id", filter=running & Q(due_on__gte=on, due_on__lte=near)),
+            n=Count("kind"),
+            late=Count("kind", filter=running & Q(due_on__lt=on)),
+            near=Count("kind", filter=running & Q(due_on__gte=on, due_on__lte=near)),
         )
         .order_by()
     )

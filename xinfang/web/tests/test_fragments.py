@@ -65,3 +65,36 @@ def test_a_renamed_org_shows_in_the_pickers_at_once(client_for):
     unit.save()
     html = client_for("dq_clerk").get("/?queue=triage").content.decode()
     assert "德清县住房和城乡建设局（更名后）" in html
+
+
+def test_queue_lines_escape_and_mark_the_clock():
+    from types import SimpleNamespace
+
+    from xinfang.web.templatetags.queue_lines import queue_lines
+
+    def row(**clock):
+        base = {"days_left": 3, "overdue": False, "near_due": False, "paused": False}
+        base.update(clock)
+        return SimpleNamespace(
+            petition=SimpleNamespace(pk=7, number="330521202600001"),
+            stage=SimpleNamespace(pk=9),
+            url="/petitions/7/",
+            subject="<script>alert(1)</script>",
+            channel="来信",
+            kind="申诉求决类",
+            received="2026-12-01",
+            step="登记交转",
+            org_name="德清县信访局",
+            due="2026-12-10",
+            **base,
+        )
+
+    html = str(
+        queue_lines([row(days_left=-2, overdue=True), row(days_left=1, near_due=True), row(paused=True)])
+    )
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert '<tr class="overdue">' in html and "超期2日" in html
+    assert '<tr class="near">' in html and "临期 剩1日" in html
+    assert "已中止计时" in html
+    assert "剩3日" in str(queue_lines([row()])) and "—" in str(queue_lines([row(days_left=None)]))
+    assert "此队列暂无待办事项。" in str(queue_lines([]))
