@@ -325,10 +325,11 @@ class Stage(models.Model):
                 fields=["org", "due_on"], name="stage_open_org_due", condition=Q(closed_on__isnull=True)
             ),
             models.Index(fields=["due_on"], name="stage_open_due", condition=Q(closed_on__isnull=True)),
-            # The queue tiles count open stages by org, kind and clock from this index alone.
+            # A queue page reads each (org, kind) in due order from it; the queue tiles count open stages
+            # by org, kind and clock from this index alone.
             models.Index(
-                fields=["org", "kind"],
-                include=["decided_on", "paused_since", "due_on"],
+                fields=["org", "kind", "due_on"],
+                include=["decided_on", "paused_since"],
                 name="stage_open_tiles",
                 condition=Q(closed_on__isnull=True),
             ),

@@ -53,8 +53,10 @@ class Queue:
     # against them, `open_stages_for`) ...
     filter: Q
     # ... and the same rule over (stage kind, decided, petition registered by staff), which is what the
-    # tile counts are grouped by (`_queue_tiles`; a test holds the two equal).
+    # tile counts are grouped by (`_queue_tiles`; a test holds the two equal) ...
     holds: Callable[[str, bool, bool], bool]
+    # ... and the stage kinds it can hold at all (a page is read kind by kind, `_first_due`).
+    kinds: tuple[str, ...]
 
 
 DECIDING = (StageKind.HANDLING, StageKind.REVIEW, StageKind.REEXAMINATION)
@@ -67,6 +69,7 @@ QUEUES: dict[str, Queue] = {
             "信访人网上提交、尚待工作人员核对登记的事项",
             Q(kind__in=(StageKind.TRIAGE, StageKind.NOTICE), petition__registered_by__isnull=True),
             lambda kind, decided, registered: kind in (StageKind.TRIAGE, StageKind.NOTICE) and not registered,
+            (StageKind.TRIAGE, StageKind.NOTICE),
         ),
         Queue(
             "triage",
@@ -74,6 +77,7 @@ QUEUES: dict[str, Queue] = {
             "信访部门登记后15日内转送、交办（第二十二条）",
             Q(kind=StageKind.TRIAGE, petition__registered_by__isnull=False),
             lambda kind, decided, registered: kind == StageKind.TRIAGE and registered,
+            (StageKind.TRIAGE,),
         ),
         Queue(
             "notice",
@@ -81,6 +85,7 @@ QUEUES: dict[str, Queue] = {
             "15日内书面告知是否受理，5个工作日内可提出异议（第二十三条）",
             Q(kind__in=(StageKind.NOTICE, StageKind.OBJECTION), petition__registered_by__isnull=False),
             lambda kind, decided, registered: kind in (StageKind.NOTICE, StageKind.OBJECTION) and registered,
+            (StageKind.NOTICE, StageKind.OBJECTION),
         ),
         Queue(
             "handling",
@@ -90,6 +95,7 @@ QUEUES: dict[str, Queue] = {
             lambda kind, decided, registered: (
                 (kind == StageKind.HANDLING and not decided) or kind == StageKind.REPORT
             ),
+            (StageKind.HANDLING, StageKind.REPORT),
         ),
         Queue(
             "delivery",
@@ -97,6 +103,7 @@ QUEUES: dict[str, Queue] = {
             "已出具意见书，尚待送达信访人",
             Q(kind__in=DECIDING, decided_on__isnull=False),
             lambda kind, decided, registered: kind in DECIDING and decided,
+            DECIDING,
         ),
         Queue(
             "review",
@@ -106,6 +113,7 @@ QUEUES: dict[str, Queue] = {
             lambda kind, decided, registered: (
                 kind in (StageKind.REVIEW, StageKind.REEXAMINATION) and not decided
             ),
+            (StageKind.REVIEW, StageKind.REEXAMINATION),
         ),
     )
 }
@@ -236,6 +244,25 @@ def _keyset(field_name: str, desc: bool, cursor: str | None, value_type: Callabl
     return Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": last_id})
 
 
+def _first_due(
+    stages: QuerySet[Stage], orgs: list[int], kinds: tuple[str, ...], desc: bool, n: int
+) -> list[int]:
+    """The ids of the first n stages by due date, read (org, kind) by (org, kind) and merged.
+
+    Each (org, kind) is one range of the open-stage index on (org, kind, due_on), read in due order and
+    stopped after n: a handful of short index scans. One statement over all of them would either sort
+    every open stage of the org or, as PostgreSQL chose at 10M, walk the open stages of the whole city
+    by due date looking for the org's (1.6 s for a tab the bureau holds nothing in).
+    """
+    order = ("-due_on", "-id") if desc else ("due_on", "id")
+    found: list[tuple[dt.date, int]] = []
+    for org in orgs:
+        for kind in kinds:
+            found += stages.filter(org_id=org, kind=kind).order_by(*order).values_list("due_on", "id")[:n]
+    found.sort(reverse=desc)
+    return [pk for _, pk in found[:n]]
+
+
 def _petition_url() -> Callable[[int], str]:
     """The petition page's URL for an id: reversed once per page rather than once per line."""
     head, _, tail = reverse("web:petition", args=[0]).rpartition("0")
@@ -265,6 +292,10 @@ def queue_page(
         qs = qs.filter(due_on__lt=on, paused_since__isnull=True)
     qs = qs.filter(_keyset(field_name, desc, cursor, dt.date.fromisoformat))
     order = [f"-{field_name}", "-id"] if desc else [field_name, "id"]
+    if field_name == "due_on":
+        acting = scope.acting_org_ids(user)
+        orgs = sorted(acting & {filters.unit}) if filters.unit else sorted(acting)
+        qs = Stage.objects.filter(pk__in=_first_due(qs, orgs, spec.kinds, desc, size + 1))
     # The queue shows neither the petition's text nor the stage's JSON: leave them in the database.
     stages = list(qs.select_related("petition", "org").defer(*QUEUE_DEFERRED).order_by(*order)[: size + 1])
     more = len(stages) > size

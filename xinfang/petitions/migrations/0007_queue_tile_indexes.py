@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='stage',
-            index=models.Index(condition=models.Q(('closed_on__isnull', True)), fields=['org', 'kind'], include=('decided_on', 'paused_since', 'due_on'), name='stage_open_tiles'),
+            index=models.Index(condition=models.Q(('closed_on__isnull', True)), fields=['org', 'kind', 'due_on'], include=('decided_on', 'paused_since'), name='stage_open_tiles'),
         ),
     ]

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from xinfang.core.models import PersonalDataAccess
+from xinfang.orgs.models import Org
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.tests.helpers import act, id_number, person, register
 from xinfang.web import selectors
@@ -80,7 +81,9 @@ def test_it_shows_the_queues_with_days_left_and_marks_overdue_and_near_due(
     near = register(clerk, received_on=days_ago(13), subject="临期的信访件")
     fresh = register(clerk, received_on=today().isoformat(), subject="今天收到的信访件")
     client = client_for("dq_clerk")
-    with django_assert_max_num_queries(12):
+    # Constant, whatever the queue's length: the page's stages are read per acting org and kind (here the
+    # bureau and its 党委政府, one kind), then fetched in one statement.
+    with django_assert_max_num_queries(14):
         response = client.get("/?queue=triage")
     html = response.content.decode()
     assert response.status_code == 200
@@ -121,6 +124,38 @@ def test_it_filters_sorts_and_pages_by_keyset(api, client_for):
     assert [r.petition.number for r in second.rows] == numbers[2:4]
     html = client_for("dq_clerk").get("/?queue=triage&channel=phone").content.decode()
     assert "来电事项" in html and "事项0" not in html
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_due_ordered_pages_merge_the_bureau_and_its_government(api, sort):
+    """A bureau's 待转交 holds triage stages at the bureau and at its 党委政府 (报请, 第二十二条): the pages
+    read each org's stages in due order and merge them, and page by page give the definition's order."""
+    clerk = api("dq_clerk")
+    ids = [register(clerk, received_on=days_ago(i), subject=f"事项{i}")["id"] for i in range(7)]
+    for pid in ids[1::3]:
+        act(clerk, pid, "escalate", today().isoformat(), reason="情况重大、紧急")
+    user = _user("dq_clerk")
+    spec = selectors.QUEUES["triage"]
+    order = ("-due_on", "-id") if sort == "-due" else ("due_on", "id")
+    expected = list(
+        selectors.open_stages_for(user).filter(spec.filter).order_by(*order).values_list("id", flat=True)
+    )
+    assert {s.org.code for s in selectors.open_stages_for(user).filter(spec.filter)} == {
+        "330521-XFJ",
+        "330521-GOV",
+    }
+    seen, cursor = [], None
+    while True:
+        page = selectors.queue_page(user, "triage", selectors.Filters(), sort=sort, cursor=cursor, size=2)
+        seen += [r.stage.pk for r in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == expected and len(seen) == 7
+    # A unit filter keeps to that org's stages.
+    gov = Org.objects.get(code="330521-GOV").pk
+    only = selectors.queue_page(user, "triage", selectors.Filters(unit=gov), sort=sort)
+    assert {r.org_name for r in only.rows} == {"中共德清县委 德清县人民政府"} and len(only.rows) == 2
 
 
 def test_it_searches_chinese_text_within_scope(api, client_for, django_assert_max_num_queries):

@@ -106,3 +106,12 @@ def test_a_queue_tile_stops_counting_at_the_cap(api, monkeypatch):
         register(api("dq_clerk"), subject=f"来信{i}")
     tiles = {t.key: t for t in selectors._queue_tiles(User.objects.get(username="dq_clerk"), TODAY)}
     assert (tiles["triage"].count, tiles["triage"].capped) == (2, True)
+
+
+def test_each_queue_names_every_kind_it_can_hold():
+    from xinfang.petitions.models import StageKind
+
+    for spec in selectors.QUEUES.values():
+        for kind in StageKind.values:
+            held = any(spec.holds(kind, d, r) for d in (False, True) for r in (False, True))
+            assert held == (kind in spec.kinds), (spec.key, kind)
