@@ -4,7 +4,7 @@
 
 The SQL is not copied by hand: each case calls the app's real selectors (the ones the screens and the
 API call) under CaptureQueriesContext, and every SELECT they ran is explained with the values they ran
-with. Cases: a county clerk's work queue (first page of 待转交 and 待受理, the tiles), the overdue work
+with. Cases: a county clerk's work queue (first page of 待转交, 待受理 and 办理中, the tiles), the overdue work
 of the county (the dashboard's count and the API's overdue list), the petition page, the look-ups of
 registration (validation, same-person candidates), the statistics of a city-year, full-text search
 (a four-character and a two-character term) and public tracking.
@@ -92,7 +92,8 @@ class Cases:
         tiles = web._queue_tiles(self.clerk, self.today)
         first = web.queue_page(self.clerk, "triage", web.Filters())
         notice = web.queue_page(self.clerk, "notice", web.Filters())
-        return tiles, first, notice
+        handling = web.queue_page(self.clerk, "handling", web.Filters())  # a tab the bureau holds nothing in
+        return tiles, first, notice, handling
 
     def overdue(self) -> Any:
         from xinfang.orgs.scope import region_org_ids
@@ -100,7 +101,11 @@ class Cases:
 
         count = selectors.overdue_stages(region_org_ids(self.org) or []).count()
         listing = selectors.petition_list(self.clerk, overdue=True)
-        return count, listing.count(), list(listing[:50])
+        # The API's total stops at its cap (count_capped), so it counts at most cap + 1 rows.
+        from xinfang.petitions.api import CappedCountPagination
+
+        total = listing[: CappedCountPagination.COUNT_CAP + 1].count()
+        return count, total, list(listing[:50])
 
     def petition_page(self) -> Any:
         from xinfang.orgs import scope
