@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from xinfang.orgs.demo import Region, build_region, build_users
@@ -49,6 +50,18 @@ def api(users: dict[str, User]):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def client_for(users: dict[str, User]):
+    """client_for("dq_clerk") → a Django test Client with that user signed in (the workbench's pages)."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(users[username])
+        return client
+
+    return make
 
 
 # --- browser tests -----------------------------------------------------------------------------------

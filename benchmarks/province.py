@@ -245,68 +245,27 @@ def build_province(seed: int) -> dict[str, int]:
     """
     from django.db import transaction
 
-    from xinfang.orgs.demo import UNITS, _org
+    from xinfang.orgs.demo import UNITS, party_gov, township, units_of
     from xinfang.orgs.models import Level, Org, OrgType
 
     rng = random.Random(seed)
     counts = {"province": 0, "city": 0, "county": 0, "township": 0}
     with transaction.atomic():
         code, name = PROVINCE
-        province = _org(
-            f"{code}-GOV", f"中共{name}委 {name}人民政府", OrgType.PARTY_GOV, Level.PROVINCE, code, None
-        )
-        units = {}
-        for suffix, unit, type_ in UNITS:
-            units[suffix] = _org(f"{code}-{suffix}", f"{name}{unit}", type_, Level.PROVINCE, code, province)
+        province = party_gov(code, name, Level.PROVINCE, None)
+        units = units_of(province, code, name, Level.PROVINCE)
         counts["province"] = 1 + len(UNITS)
         for city_code, city_name, counties in CITIES:
-            city = _org(
-                f"{city_code}-GOV",
-                f"中共{city_name}委 {city_name}人民政府",
-                OrgType.PARTY_GOV,
-                Level.CITY,
-                city_code,
-                province,
-            )
-            city_units = {}
-            for suffix, unit, type_ in UNITS:
-                sup = units[suffix] if type_ == OrgType.DEPARTMENT else None
-                city_units[suffix] = _org(
-                    f"{city_code}-{suffix}", f"{city_name}{unit}", type_, Level.CITY, city_code, city, sup
-                )
+            city = party_gov(city_code, city_name, Level.CITY, province)
+            city_units = units_of(city, city_code, city_name, Level.CITY, units)
             counts["city"] += 1 + len(UNITS)
             for county_code, county_name in counties:
-                gov = _org(
-                    f"{county_code}-GOV",
-                    f"中共{county_name}委 {county_name}人民政府",
-                    OrgType.PARTY_GOV,
-                    Level.COUNTY,
-                    county_code,
-                    city,
-                )
-                for suffix, unit, type_ in UNITS:
-                    sup = city_units[suffix] if type_ == OrgType.DEPARTMENT else None
-                    _org(
-                        f"{county_code}-{suffix}",
-                        f"{county_name}{unit}",
-                        type_,
-                        Level.COUNTY,
-                        county_code,
-                        gov,
-                        sup,
-                    )
+                gov = party_gov(county_code, county_name, Level.COUNTY, city)
+                units_of(gov, county_code, county_name, Level.COUNTY, city_units)
                 counts["county"] += 1 + len(UNITS)
                 if Org.objects.filter(parent=gov, type=OrgType.TOWNSHIP).exists():
                     continue  # the demo's 德清县 and 长兴县 keep their (real) townships
                 for town in towns_of(county_code, county_name, rng):
-                    label = "办事处" if town.name.endswith("街道") else "人民政府"
-                    _org(
-                        f"{town.code}-GOV",
-                        f"{county_name}{town.name}{label}",
-                        OrgType.TOWNSHIP,
-                        Level.TOWNSHIP,
-                        town.code,
-                        gov,
-                    )
+                    township(gov, county_name, town.code, town.name)
                     counts["township"] += 1
     return counts

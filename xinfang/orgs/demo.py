@@ -59,48 +59,42 @@ def _org(
     return org
 
 
+def party_gov(code: str, name: str, level: str, parent: Org | None) -> Org:
+    """The 党委政府 of a region (中共X委 X人民政府), e.g. party_gov("330521", "德清县", Level.COUNTY, city)."""
+    return _org(f"{code}-GOV", f"中共{name}委 {name}人民政府", OrgType.PARTY_GOV, level, code, parent)
+
+
+def units_of(
+    gov: Org, code: str, name: str, level: str, above: dict[str, Org] | None = None
+) -> dict[str, Org]:
+    """The 信访部门 and units of a 党委政府, by suffix; a department's 上级主管部门 is the same unit above."""
+    out = {}
+    for suffix, unit, type_ in UNITS:
+        supervisor = (above or {}).get(suffix) if type_ == OrgType.DEPARTMENT else None
+        out[suffix] = _org(f"{code}-{suffix}", f"{name}{unit}", type_, level, code, gov, supervisor)
+    return out
+
+
+def township(gov: Org, county_name: str, code: str, name: str) -> Org:
+    """A 乡镇人民政府 or 街道办事处 under its county's 党委政府."""
+    label = "办事处" if name.endswith("街道") else "人民政府"
+    return _org(f"{code}-GOV", f"{county_name}{name}{label}", OrgType.TOWNSHIP, Level.TOWNSHIP, code, gov)
+
+
 def build_region() -> Region:
     orgs: dict[str, Org] = {}
     with transaction.atomic():
-        city = _org(
-            "330500-GOV", "中共湖州市委 湖州市人民政府", OrgType.PARTY_GOV, Level.CITY, "330500", None
-        )
+        city = party_gov("330500", "湖州市", Level.CITY, None)
         orgs[city.code] = city
-        for suffix, name, type_ in UNITS:
-            o = _org(f"330500-{suffix}", f"湖州市{name}", type_, Level.CITY, "330500", city)
-            orgs[o.code] = o
+        city_units = units_of(city, "330500", "湖州市", Level.CITY)
+        orgs.update({o.code: o for o in city_units.values()})
         for county_code, county_name, townships in COUNTIES:
-            gov = _org(
-                f"{county_code}-GOV",
-                f"中共{county_name}委 {county_name}人民政府",
-                OrgType.PARTY_GOV,
-                Level.COUNTY,
-                county_code,
-                city,
-            )
+            gov = party_gov(county_code, county_name, Level.COUNTY, city)
             orgs[gov.code] = gov
-            for suffix, name, type_ in UNITS:
-                supervisor = orgs.get(f"330500-{suffix}") if type_ == OrgType.DEPARTMENT else None
-                o = _org(
-                    f"{county_code}-{suffix}",
-                    f"{county_name}{name}",
-                    type_,
-                    Level.COUNTY,
-                    county_code,
-                    gov,
-                    supervisor,
-                )
+            for o in units_of(gov, county_code, county_name, Level.COUNTY, city_units).values():
                 orgs[o.code] = o
             for town_code, town_name in townships:
-                label = "办事处" if town_name.endswith("街道") else "人民政府"
-                o = _org(
-                    f"{town_code}-GOV",
-                    f"{county_name}{town_name}{label}",
-                    OrgType.TOWNSHIP,
-                    Level.TOWNSHIP,
-                    town_code,
-                    gov,
-                )
+                o = township(gov, county_name, town_code, town_name)
                 orgs[o.code] = o
     return Region(orgs)
 

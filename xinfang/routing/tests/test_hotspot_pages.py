@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.template import Context, Template
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from xinfang.petitions.models import Petition
@@ -24,16 +23,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/routing/hotspots/"
 DAYS = [f"2026-11-{10 + i:02d}" for i in range(5)]
-
-
-@pytest.fixture
-def client_for(users):
-    def make(username: str) -> Client:
-        client = Client()
-        client.force_login(users[username])
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from xinfang.orgs.models import Org
 from xinfang.petitions.tests.helpers import register
 from xinfang.web import fragments
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_for(users):
-    def make(username: str) -> Client:
-        client = Client()
-        client.force_login(users[username])
-        return client
-
-    return make
 
 
 @pytest.fixture

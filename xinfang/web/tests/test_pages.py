@@ -9,7 +9,6 @@ import io
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from xinfang.core.models import PersonalDataAccess
@@ -33,16 +32,6 @@ def today() -> dt.date:
 
 def days_ago(n: int) -> str:
     return (today() - dt.timedelta(days=n)).isoformat()
-
-
-@pytest.fixture
-def client_for(users):
-    def make(username: str) -> Client:
-        client = Client()
-        client.force_login(users[username])
-        return client
-
-    return make
 
 
 def form_data(**extra: Any) -> dict[str, Any]:
