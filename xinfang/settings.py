@@ -189,6 +189,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The session's user is read with the org and its parent (xinfang/core/auth.py).
+AUTHENTICATION_BACKENDS = ["xinfang.core.auth.OrgModelBackend"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "xinfang.core.auth.OrgTokenAuthentication",

@@ -35,9 +35,12 @@ def clock_status(stage: Stage, on: dt.date | None = None) -> ClockStatus:
     """Overdue = open, running and past its due date; near due = within the warning window."""
     if stage.closed_on is not None:
         return ClockStatus(None, False, False, False)
-    on = on or today()
-    left = (stage.due_on - on).days
-    paused = stage.paused_since is not None
+    return open_clock_status(stage.due_on, stage.paused_since is not None, on or today())
+
+
+def open_clock_status(due_on: dt.date, paused: bool, on: dt.date) -> ClockStatus:
+    """`clock_status` of an open stage from its due date and whether its clock is paused."""
+    left = (due_on - on).days
     overdue = not paused and left < 0
     near = not paused and 0 <= left <= settings.XINFANG_NEAR_DUE_DAYS
     return ClockStatus(left, overdue, near, paused)
@@ -53,6 +56,18 @@ def overdue_stages(org_ids: list[int], on: dt.date | None = None) -> QuerySet[St
     return Stage.objects.filter(
         org_id__in=org_ids, closed_on__isnull=True, paused_since__isnull=True, due_on__lt=on or today()
     )
+
+
+LIST_COLUMNS = (
+    "number",
+    "state",
+    "channel",
+    "kind",
+    "received_on",
+    "subject",
+    "registered_org__code",
+    "registered_org__name",
+)
 
 
 def petition_list(
@@ -78,7 +93,8 @@ def petition_list(
         qs = qs.filter(received_on__gte=received_from)
     if received_to:
         qs = qs.filter(received_on__lte=received_to)
-    qs = qs.select_related("registered_org", "category")
+    # A list line shows these columns (`api.present_list_item`): the texts stay in the database.
+    qs = qs.select_related("registered_org").only(*LIST_COLUMNS)
     if overdue:
         # The most overdue first, which is what an overdue list is read for; it is also the order of the
         # overdue index, so a page is found without gathering every overdue petition of the city.

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -39,8 +40,25 @@ from xinfang.petitions.models import (
 )
 
 PAGE_SIZE = 50
-# Columns a queue line never shows (the text of the petition, the JSON of the stage).
-QUEUE_DEFERRED = ("petition__request", "petition__content", "petition__appeal_basis", "due_basis", "data")
+# What a queue line shows, read from the stage and its petition and org (the order `queue_page` unpacks).
+QUEUE_COLUMNS = (
+    "id",
+    "petition_id",
+    "petition__number",
+    "petition__subject",
+    "petition__channel",
+    "petition__kind",
+    "petition__received_on",
+    "kind",
+    "org__name",
+    "due_on",
+    "paused_since",
+)
+_CHOICES: dict[str, dict[str, str]] = {
+    "channel": {str(k): str(v) for k, v in Petition._meta.get_field("channel").flatchoices},
+    "kind": {str(k): str(v) for k, v in Petition._meta.get_field("kind").flatchoices},
+    "step": {str(k): str(v) for k, v in Stage._meta.get_field("kind").flatchoices},
+}
 COUNT_CAP = 1000  # queue tiles say "1000+" rather than count further
 
 
@@ -147,8 +165,9 @@ class QueueRow:
     """One line of a work queue, with the texts it shows already worked out (the page renders 50 of
     them: plain attributes cost the template a fraction of method calls and filters)."""
 
-    stage: Stage
-    petition: Petition
+    stage_id: int
+    petition_id: int
+    number: str
     days_left: int | None
     overdue: bool
     near_due: bool
@@ -246,19 +265,31 @@ def _keyset(field_name: str, desc: bool, cursor: str | None, value_type: Callabl
 
 def _first_due(
     stages: QuerySet[Stage], orgs: list[int], kinds: tuple[str, ...], desc: bool, n: int
-) -> list[int]:
+) -> list[int] | QuerySet[Stage, int]:
     """The ids of the first n stages by due date, read (org, kind) by (org, kind) and merged.
 
     Each (org, kind) is one range of the open-stage index on (org, kind, due_on), read in due order and
     stopped after n: a handful of short index scans. One statement over all of them would either sort
     every open stage of the org or, as PostgreSQL chose at 10M, walk the open stages of the whole city
     by due date looking for the org's (1.6 s for a tab the bureau holds nothing in).
+
+    Where the database takes ORDER BY and LIMIT inside a UNION (PostgreSQL), the ranges are a UNION ALL
+    that the page's own statement reads as a subquery (one round trip for the whole page); elsewhere
+    they are read one by one and merged here. Either way the page re-sorts what they give.
     """
     order = ("-due_on", "-id") if desc else ("due_on", "id")
+    ranges = [
+        stages.filter(org_id=org, kind=kind).order_by(*order).values_list("id", flat=True)[:n]
+        for org in orgs
+        for kind in kinds
+    ]
+    if not ranges:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        return ranges[0].union(*ranges[1:], all=True) if len(ranges) > 1 else ranges[0]
     found: list[tuple[dt.date, int]] = []
-    for org in orgs:
-        for kind in kinds:
-            found += stages.filter(org_id=org, kind=kind).order_by(*order).values_list("due_on", "id")[:n]
+    for part in ranges:
+        found += part.values_list("due_on", "id")
     found.sort(reverse=desc)
     return [pk for _, pk in found[:n]]
 
@@ -283,51 +314,66 @@ def queue_page(
     spec = QUEUES[queue]
     field_name, desc = SORTS.get(sort, SORTS["due"])
     qs = open_stages_for(user).filter(spec.filter)
-    qs = qs.filter(_prefixed(_petition_filters(filters), "petition__"))
+    if petition_filters := _petition_filters(filters):
+        qs = qs.filter(_prefixed(petition_filters, "petition__"))
     if filters.unit:
         qs = qs.filter(org_id=filters.unit)
     if filters.q:
         qs = qs.filter(_prefixed(text_match(filters.q), "petition__"))
     if filters.overdue:
         qs = qs.filter(due_on__lt=on, paused_since__isnull=True)
-    qs = qs.filter(_keyset(field_name, desc, cursor, dt.date.fromisoformat))
+    if cursor:
+        qs = qs.filter(_keyset(field_name, desc, cursor, dt.date.fromisoformat))
     order = [f"-{field_name}", "-id"] if desc else [field_name, "id"]
     if field_name == "due_on":
         acting = scope.acting_org_ids(user)
         orgs = sorted(acting & {filters.unit}) if filters.unit else sorted(acting)
         qs = Stage.objects.filter(pk__in=_first_due(qs, orgs, spec.kinds, desc, size + 1))
-    # The queue shows neither the petition's text nor the stage's JSON: leave them in the database.
-    stages = list(qs.select_related("petition", "org").defer(*QUEUE_DEFERRED).order_by(*order)[: size + 1])
-    more = len(stages) > size
-    stages = stages[:size]
+    # A line is a handful of columns: read as values, not as stage, petition and org instances.
+    lines = list(qs.order_by(*order).values_list(*QUEUE_COLUMNS)[: size + 1])
+    more = len(lines) > size
+    lines = lines[:size]
     url_of = _petition_url()
+    channels, kinds, steps = _CHOICES["channel"], _CHOICES["kind"], _CHOICES["step"]
     rows = []
-    for s in stages:
-        clock = petition_selectors.clock_status(s, on)
-        p = s.petition
+    for (
+        stage_id,
+        petition_id,
+        number,
+        subject,
+        channel,
+        kind,
+        received_on,
+        step,
+        org_name,
+        due_on,
+        paused,
+    ) in lines:
+        clock = petition_selectors.open_clock_status(due_on, paused is not None, on)
         rows.append(
             QueueRow(
-                s,
-                p,
+                stage_id,
+                petition_id,
+                number,
                 clock.days_left,
                 clock.overdue,
                 clock.near_due,
                 clock.paused,
-                url=url_of(p.pk),
-                subject=Truncator(p.subject).chars(40),
-                channel=p.get_channel_display(),
-                kind=p.get_kind_display(),
-                received=p.received_on.isoformat(),
-                step=s.get_kind_display(),
-                org_name=s.org.name,
-                due=s.due_on.isoformat(),
+                url=url_of(petition_id),
+                subject=Truncator(subject).chars(40),
+                channel=channels.get(channel, channel),
+                kind=kinds.get(kind, kind),
+                received=received_on.isoformat(),
+                step=steps.get(step, step),
+                org_name=org_name,
+                due=due_on.isoformat(),
             )
         )
     next_cursor = None
-    if more and stages:
-        last = stages[-1]
-        value = last.due_on if field_name == "due_on" else last.petition.received_on
-        next_cursor = f"{value.isoformat()}|{last.pk}"
+    if more and lines:
+        last = lines[-1]
+        value = last[9] if field_name == "due_on" else last[6]
+        next_cursor = f"{value.isoformat()}|{last[0]}"
     return Page(rows, next_cursor, first=not cursor)
 
 
@@ -414,7 +460,8 @@ def urges_received(user: User, *, limit: int = 20) -> list[Urge]:
     return list(
         Urge.objects.filter(org_id__in=acting, handled_at__isnull=True)
         .exclude(petition__accused_org_id__in=acting)
-        .select_related("petition", "stage")
+        .select_related("petition")
+        .only("on", "text", "petition", "petition__number")
         .order_by("-on", "-id")[:limit]
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from xinfang.orgs.models import Org
@@ -57,16 +59,16 @@ def test_a_renamed_org_shows_in_the_pickers_at_once(client_for):
 
 
 def test_queue_lines_escape_and_mark_the_clock():
-    from types import SimpleNamespace
-
+    from xinfang.web.selectors import QueueRow
     from xinfang.web.templatetags.queue_lines import queue_lines
 
     def row(**clock):
-        base = {"days_left": 3, "overdue": False, "near_due": False, "paused": False}
+        base: dict[str, Any] = {"days_left": 3, "overdue": False, "near_due": False, "paused": False}
         base.update(clock)
-        return SimpleNamespace(
-            petition=SimpleNamespace(pk=7, number="330521202600001"),
-            stage=SimpleNamespace(pk=9),
+        return QueueRow(
+            stage_id=9,
+            petition_id=7,
+            number="330521202600001",
             url="/petitions/7/",
             subject="<script>alert(1)</script>",
             channel="来信",
@@ -87,3 +89,10 @@ def test_queue_lines_escape_and_mark_the_clock():
     assert "已中止计时" in html
     assert "剩3日" in str(queue_lines([row()])) and "—" in str(queue_lines([row(days_left=None)]))
     assert "此队列暂无待办事项。" in str(queue_lines([]))
+    # Each cell is escaped exactly as Django escapes a value (quotes and ampersands included).
+    from django.utils.html import escape
+
+    tricky = row()
+    tricky.subject, tricky.org_name = "A&B \"引号\" 'x'", "<b>单位</b>"
+    line = str(queue_lines([tricky]))
+    assert f"<td>{escape(tricky.subject)}</td>" in line and f"<td>{escape(tricky.org_name)}</td>" in line

@@ -100,7 +100,7 @@ def test_it_filters_sorts_and_pages_by_keyset(api, client_for):
     first = selectors.queue_page(
         user, "triage", selectors.Filters(channel="letter"), sort="-received", size=2
     )
-    assert [r.petition.number for r in first.rows] == numbers[:2]
+    assert [r.number for r in first.rows] == numbers[:2]
     assert first.next_cursor
     second = selectors.queue_page(
         user,
@@ -110,7 +110,7 @@ def test_it_filters_sorts_and_pages_by_keyset(api, client_for):
         cursor=first.next_cursor,
         size=2,
     )
-    assert [r.petition.number for r in second.rows] == numbers[2:4]
+    assert [r.number for r in second.rows] == numbers[2:4]
     html = client_for("dq_clerk").get("/?queue=triage&channel=phone").content.decode()
     assert "来电事项" in html and "事项0" not in html
 
@@ -136,7 +136,7 @@ def test_due_ordered_pages_merge_the_bureau_and_its_government(api, sort):
     seen, cursor = [], None
     while True:
         page = selectors.queue_page(user, "triage", selectors.Filters(), sort=sort, cursor=cursor, size=2)
-        seen += [r.stage.pk for r in page.rows]
+        seen += [r.stage_id for r in page.rows]
         cursor = page.next_cursor
         if cursor is None:
             break
