@@ -104,7 +104,8 @@ def get_petition_for(user: User, petition_id: int, *, for_update: bool = False) 
         from xinfang.petitions.models import Petition
 
         return Petition.objects.select_for_update().get(pk=ids[0])
-    petition = qs.filter(pk=petition_id).first()
+    # The orgs and category every presentation of a petition shows come in the same query.
+    petition = qs.select_related("registered_org", "category", "accused_org").filter(pk=petition_id).first()
     if petition is None:
         raise NotFound("信访件不存在或无权查看。")
     return petition

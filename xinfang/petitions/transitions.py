@@ -25,13 +25,26 @@ from xinfang.petitions.models import (
 )
 
 
-def available_actions(petition: Petition, user: User, on: dt.date) -> list[str]:
+def available_actions(
+    petition: Petition,
+    user: User,
+    on: dt.date,
+    *,
+    stages: list[Stage] | None = None,
+    visible: bool = False,
+) -> list[str]:
+    """What `user` may do to `petition` on `on` (the services decide the same; test_transitions.py).
+
+    A caller that read the petition through `scope.get_petition_for(user, …)` may say it is `visible`,
+    and pass its `stages` (ordered by id) when it has them: the petition page does both.
+    """
     if user.role not in scope.ACTING_ROLES:
         return []
-    if not scope.petitions_visible_to(user).filter(pk=petition.pk).exists():
+    if not visible and not scope.petitions_visible_to(user).filter(pk=petition.pk).exists():
         return []
     acting = scope.acting_org_ids(user)
-    stages = list(petition.stages.select_related("org").order_by("id"))
+    if stages is None:
+        stages = list(petition.stages.select_related("org").order_by("id"))
     open_mine = [s for s in stages if s.closed_on is None and s.org_id in acting]
     actions: list[str] = []
     for stage in open_mine:

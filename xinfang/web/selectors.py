@@ -17,7 +17,18 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -764,11 +775,13 @@ def petition_page(petition: Petition, user: User, on: dt.date | None = None) -> 
     for s in stages:
         clock = petition_selectors.clock_status(s, on)
         rows.append(StageRow(s, clock.days_left, clock.overdue, clock.near_due, clock.paused, _explain(s)))
+    # Read once: the page lists them and the repeat look-ups take their keys from them.
+    prefetch_related_objects([petition], Prefetch("petitioners", queryset=Petitioner.objects.order_by("id")))
     similar = petition_selectors.similar_petitions(petition, user)
     intake = IntakeRecord.objects.filter(petition=petition).values_list("details", flat=True).first()
     return PetitionPage(
         petition=petition,
-        petitioners=list(petition.petitioners.order_by("id")),
+        petitioners=list(petition.petitioners.all()),
         stages=rows,
         events=list(petition.events.select_related("actor", "org").order_by("id")),
         documents=list(petition.documents.select_related("to_org", "issuing_org").order_by("id")),

@@ -352,7 +352,8 @@ def _action_forms(
     )
     related = [(str(s.petition.pk), f"{s.petition.number} {s.petition.subject}") for s in page.similar]
     forms = []
-    names = available_actions(petition, user, today())
+    # The page's petition was read through get_petition_for(user, …), and its stages are on the page.
+    names = available_actions(petition, user, today(), stages=[r.stage for r in page.stages], visible=True)
     if bound is not None and bound.action not in names:
         forms.append(bound)  # no longer legal (someone acted first): keep it to show why
     for name in names:
