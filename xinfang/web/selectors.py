@@ -42,6 +42,7 @@ from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import (
     Category,
     Channel,
+    Kind,
     Petition,
     Petitioner,
     Stage,
@@ -66,9 +67,9 @@ QUEUE_COLUMNS = (
     "paused_since",
 )
 _CHOICES: dict[str, dict[str, str]] = {
-    "channel": {str(k): str(v) for k, v in Petition._meta.get_field("channel").flatchoices},
-    "kind": {str(k): str(v) for k, v in Petition._meta.get_field("kind").flatchoices},
-    "step": {str(k): str(v) for k, v in Stage._meta.get_field("kind").flatchoices},
+    "channel": dict(Channel.choices),
+    "kind": dict(Kind.choices),
+    "step": dict(StageKind.choices),
 }
 COUNT_CAP = 1000  # queue tiles say "1000+" rather than count further
 
@@ -383,8 +384,8 @@ def queue_page(
     next_cursor = None
     if more and lines:
         last = lines[-1]
-        value = last[9] if field_name == "due_on" else last[6]
-        next_cursor = f"{value.isoformat()}|{last[0]}"
+        # The sort's own column (a SORTS field is one of QUEUE_COLUMNS) and the stage id.
+        next_cursor = f"{last[QUEUE_COLUMNS.index(field_name)].isoformat()}|{last[0]}"
     return Page(rows, next_cursor, first=not cursor)
 
 
