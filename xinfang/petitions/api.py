@@ -440,7 +440,11 @@ class PetitionListCreateApi(APIView):
             received_to=date("received_to"),
         )
         paginator = CappedCountPagination()
-        page = paginator.paginate_queryset(qs, request, view=self) or []
+        if overdue:
+            ids = paginator.paginate_queryset(qs.values_list("pk", flat=True), request, view=self) or []
+            page = selectors.petition_list_rows(list(ids))
+        else:
+            page = paginator.paginate_queryset(qs, request, view=self) or []
         return paginator.get_paginated_response([present_list_item(p) for p in page])
 
     @extend_schema(

@@ -85,3 +85,19 @@ def test_the_overdue_filter_leaves_out_paused_and_closed_matters(api):
     assert {r["id"] for r in listed["results"]} == {late}
     listed = clerk.get("/api/v1/petitions/?overdue=false").json()
     assert {r["id"] for r in listed["results"]} == {paused, fresh}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_overdue_list_pages_the_most_overdue_first_with_full_lines(api):
+    clerk = api("dq_clerk")
+    # Triage due 15 days after receipt: the earliest received is the most overdue.
+    ids = [register(clerk, received_on=day)["id"] for day in ("2026-10-20", "2026-09-01", "2026-10-05")]
+    register(clerk, received_on="2026-11-20")  # not yet due
+    expected = [ids[1], ids[2], ids[0]]
+    first = clerk.get("/api/v1/petitions/?overdue=true&limit=2").json()
+    second = clerk.get("/api/v1/petitions/?overdue=true&limit=2&offset=2").json()
+    assert first["count"] == second["count"] == 3 and not first["count_capped"]
+    assert [r["id"] for r in first["results"] + second["results"]] == expected
+    line = first["results"][0]
+    assert line["registered_org"]["code"] == "330521-XFJ" and line["number"] and line["state"] == "registered"
+    assert second["next"] is None and "offset=2" in first["next"]
