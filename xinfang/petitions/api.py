@@ -80,7 +80,9 @@ class CappedCountPagination(LimitOffsetPagination):
     COUNT_CAP = 1_000
 
     def get_count(self, queryset: Any) -> int:
-        n = int(queryset[: self.COUNT_CAP + 1].count())
+        # Without the order: the total needs no sorting, and the planner may take the matches in any order
+        # (for a text filter, from the trigram index rather than walking the date index).
+        n = int(queryset.order_by()[: self.COUNT_CAP + 1].count())
         self.capped = n > self.COUNT_CAP
         return min(n, self.COUNT_CAP)
 

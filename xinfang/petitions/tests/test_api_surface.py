@@ -109,6 +109,20 @@ def test_the_list_total_stops_at_the_cap_and_says_so(api, monkeypatch):
     assert (few["count"], few["count_capped"]) == (2, False)
 
 
+def test_the_list_total_is_counted_unsorted(api):
+    """The total needs no order: sorted, a text filter's count walked the date index row by row (BENCHMARKS.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dq = api("dq_clerk")
+    register(dq, received_on="2026-03-01")
+    for query in ("?q=欠薪", "?overdue=true", ""):
+        with CaptureQueriesContext(connection) as captured:
+            assert dq.get(f"/api/v1/petitions/{query}").status_code == 200
+        counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "ORDER BY" not in counts[0], query
+
+
 def test_the_openapi_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/petitions/{petition_id}/actions/" in (tmp_path / "schema.yaml").read_text()
