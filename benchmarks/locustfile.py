@@ -1,8 +1,12 @@
 """Sustained mixed load as a bureau's staff make it: 80 % reads, 20 % writes (locust, headless).
 
-    # a production-like server on a bench database (waitress is already a dependency):
+    # a production-like server on a bench database: one process per core (docs/scaling.md), each with
+    # threads for the requests that wait on PostgreSQL (gunicorn is in the `bench` extra)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xinfang_bench_100k CONN_MAX_AGE=60 \\
-        waitress-serve --threads=8 --port=8765 xinfang.wsgi:application &
+        DJANGO_SETTINGS_MODULE=benchmarks.load_settings \\
+        gunicorn -w 2 -k gthread --threads 4 -b 127.0.0.1:8765 xinfang.wsgi:application &
+    # (or one waitress process, which runs Python on one core at a time:
+    #  waitress-serve --threads=8 --port=8765 xinfang.wsgi:application)
     XINFANG_TOKEN=$(DATABASE_URL=... xinfang token dq_clerk) \\
     XINFANG_CITY_TOKEN=$(DATABASE_URL=... xinfang token city_clerk) \\
         locust -f benchmarks/locustfile.py --headless -u 8 -r 2 -t 120s --host http://127.0.0.1:8765 \\
