@@ -116,11 +116,33 @@ def test_the_list_total_is_counted_unsorted(api):
 
     dq = api("dq_clerk")
     register(dq, received_on="2026-03-01")
-    for query in ("?q=欠薪", "?overdue=true", ""):
+    for query in ("?q=欠薪", ""):
         with CaptureQueriesContext(connection) as captured:
             assert dq.get(f"/api/v1/petitions/{query}").status_code == 200
         counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
         assert len(counts) == 1 and "ORDER BY" not in counts[0], query
+    # The overdue list reads the ids of its first 1,001 in order once (total and page), then the page's rows.
+    with CaptureQueriesContext(connection) as captured:
+        assert dq.get("/api/v1/petitions/?overdue=true").status_code == 200
+    petitions = [q["sql"] for q in captured.captured_queries if '"petitions_petition"' in q["sql"]]
+    assert len(petitions) == 2 and not any(q.startswith("SELECT COUNT(*)") for q in petitions)
+
+
+@time_machine.travel("2026-06-01 10:00 +0800", tick=False)
+def test_the_overdue_list_pages_past_its_capped_total(api, monkeypatch):
+    from xinfang.petitions.api import CappedCountPagination
+
+    monkeypatch.setattr(CappedCountPagination, "COUNT_CAP", 3)
+    dq = api("dq_clerk")
+    # Triage is due 15 days after receipt: all five are overdue on 06-01, the earliest received first.
+    ids = [register(dq, received_on=f"2026-03-0{day}")["id"] for day in range(1, 6)]
+    pages = [dq.get(f"/api/v1/petitions/?overdue=true&limit=2&offset={o}").json() for o in (0, 2, 4)]
+    assert [(b["count"], b["count_capped"]) for b in pages] == [(3, True)] * 3
+    assert [r["id"] for r in pages[0]["results"] + pages[1]["results"]] == ids[:4]
+    assert pages[2]["results"] == []  # offset 4 > the capped total: DRF's paging stops, as for any list
+    # A page reaching past the ids read first is read from the query (the rows are there, as for any list).
+    wide = dq.get("/api/v1/petitions/?overdue=true&limit=3&offset=2").json()
+    assert [r["id"] for r in wide["results"]] == ids[2:]
 
 
 def test_the_openapi_schema_validates_without_warnings(tmp_path):
