@@ -101,11 +101,12 @@ class Cases:
 
         count = selectors.overdue_stages(region_org_ids(self.org) or []).count()
         listing = selectors.petition_list(self.clerk, overdue=True)
-        # The API's total stops at its cap (count_capped), so it counts at most cap + 1 rows.
-        from xinfang.petitions.api import CappedCountPagination
+        # As the API reads it: the ids of the first cap + 1 in due order (the capped total and the page)
+        # in one statement, then the page's rows by id.
+        from xinfang.petitions.api import CappedCountPagination, FirstIds
 
-        total = listing[: CappedCountPagination.COUNT_CAP + 1].count()
-        return count, total, list(listing[:50])
+        first = FirstIds(listing.values_list("pk", flat=True), CappedCountPagination.COUNT_CAP)
+        return count, len(first.head), selectors.petition_list_rows(first[0:50])
 
     def petition_page(self) -> Any:
         from xinfang.orgs import scope
