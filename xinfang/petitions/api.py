@@ -71,24 +71,30 @@ class PetitionListItemOutput(serializers.Serializer[Any]):
 
 
 class CappedCountPagination(LimitOffsetPagination):
-    """limit/offset paging whose total stops at COUNT_CAP, like the queue tiles' "1000+".
+    """limit/offset paging whose total stops at a cap, like the queue tiles' "1000+".
 
     Counting every petition a city bureau may see (millions, each tested for visibility) would take
-    seconds; `count_capped` says the total is "1000 or more" (narrow the filters to see further).
+    seconds; `count_capped` says the total is "1000 or more" (narrow the filters to see further). With a
+    text filter (`q`) the total stops at 200: each match is found by reading the text, so a common term
+    costs a read per candidate row until the cap is reached (about 130 ms for 1,001 matches of a common
+    term at 10M petitions, BENCHMARKS.md), and four pages of matches are as far as anyone reads a search.
     """
 
     COUNT_CAP = 1_000
+    TEXT_COUNT_CAP = 200
+
+    def __init__(self, *, text: bool = False) -> None:
+        self.cap = self.TEXT_COUNT_CAP if text else self.COUNT_CAP
 
     def get_count(self, queryset: Any) -> int:
         if isinstance(queryset, FirstIds):
             n = len(queryset.head)
-            self.capped = n > self.COUNT_CAP
-            return min(n, self.COUNT_CAP)
-        # Without the order: the total needs no sorting, and the planner may take the matches in any order
-        # (for a text filter, from the trigram index rather than walking the date index).
-        n = int(queryset.order_by()[: self.COUNT_CAP + 1].count())
-        self.capped = n > self.COUNT_CAP
-        return min(n, self.COUNT_CAP)
+        else:
+            # Without the order: the total needs no sorting, and the planner may take the matches in any
+            # order (for a rare term, from the trigram index rather than walking the date index).
+            n = int(queryset.order_by()[: self.cap + 1].count())
+        self.capped = n > self.cap
+        return min(n, self.cap)
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
@@ -113,7 +119,9 @@ class FirstIds:
 
 
 class PetitionListOutput(serializers.Serializer[Any]):
-    count = serializers.IntegerField(help_text="符合条件的件数；超过1000件时为1000，count_capped 为 true")
+    count = serializers.IntegerField(
+        help_text="符合条件的件数；超过1000件时为1000（按关键词 q 查询时超过200件为200），count_capped 为 true"
+    )
     count_capped = serializers.BooleanField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
@@ -461,9 +469,9 @@ class PetitionListCreateApi(APIView):
             received_from=date("received_from"),
             received_to=date("received_to"),
         )
-        paginator = CappedCountPagination()
+        paginator = CappedCountPagination(text=bool(params.get("q")))
         if overdue:
-            first = FirstIds(qs.values_list("pk", flat=True), paginator.COUNT_CAP)
+            first = FirstIds(qs.values_list("pk", flat=True), paginator.cap)
             ids: list[int] = paginator.paginate_queryset(first, request, view=self) or []  # type: ignore[arg-type]
             page = selectors.petition_list_rows(ids)
         else:

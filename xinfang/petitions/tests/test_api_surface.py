@@ -109,6 +109,19 @@ def test_the_list_total_stops_at_the_cap_and_says_so(api, monkeypatch):
     assert (few["count"], few["count_capped"]) == (2, False)
 
 
+def test_a_text_filtered_total_stops_at_the_lower_text_cap(api, monkeypatch):
+    from xinfang.petitions.api import CappedCountPagination
+
+    monkeypatch.setattr(CappedCountPagination, "TEXT_COUNT_CAP", 2)
+    dq = api("dq_clerk")
+    for day in range(1, 5):
+        register(dq, received_on=f"2026-03-0{day}")  # the letter's subject: 小区旁违章建筑影响通行
+    text = dq.get("/api/v1/petitions/?q=违章建筑&limit=3").json()
+    assert (text["count"], text["count_capped"], len(text["results"])) == (2, True, 3)
+    plain = dq.get("/api/v1/petitions/?limit=3").json()
+    assert (plain["count"], plain["count_capped"]) == (4, False)
+
+
 def test_the_list_total_is_counted_unsorted(api):
     """The total needs no order: sorted, a text filter's count walked the date index row by row (BENCHMARKS.md)."""
     from django.db import connection
