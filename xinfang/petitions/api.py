@@ -103,7 +103,7 @@ class CappedCountPagination(LimitOffsetPagination):
 
 
 class FirstIds:
-    """The ids of a list's first COUNT_CAP + 1 rows in its order, read in one statement: they give the
+    """The ids of a list's first cap + 1 rows in its order, read in one statement: they give the
     capped total and the page, where a count and a page would each walk the same index (the overdue list:
     its covering index yields ids without reading a row). A page past them reads the query itself."""
 
