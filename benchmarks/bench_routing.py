@@ -253,26 +253,28 @@ def fusion_trial() -> dict[str, object]:
     title_vectors = tx.encode([tx.title_of(d) for d in docs])
     assert title_vectors is not None
     both = np.hstack([text_vectors, title_vectors])
-    settings = [(c, w) for c in (1.0, 3.0) for w in (0.3, 0.5, 0.7)]
-    scores: dict[str, list[float]] = {"shipped": []} | {f"C={c} text weight={w}": [] for c, w in settings}
+    kernel_cs, text_weights = (1.0, 3.0), (0.3, 0.5, 0.7)
+    scores: dict[str, list[float]] = {"shipped": []} | {
+        f"C={c} text weight={w}": [] for c in kernel_cs for w in text_weights
+    }
     for seed in range(1, 7):
         predicted = {name: np.empty(len(y), dtype=object) for name in scores}
         for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(docs, y):
             train = [docs[i] for i in tr]
             test = [docs[i] for i in te]
             shipped = TextClassifier(**SHIPPED).fit(train, y[tr], text_vectors[tr])
-            labels_ = shipped.labels
-            predicted["shipped"][te] = [labels_[i] for i in shipped.scores(test, text_vectors[te]).argmax(1)]
+            names = shipped.labels
+            predicted["shipped"][te] = [names[i] for i in shipped.scores(test, text_vectors[te]).argmax(1)]
             char = TextClassifier(use_encoder=False, **SHIPPED).fit(train, y[tr]).scores(test)
-            for c in (1.0, 3.0):
+            for c in kernel_cs:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True) in sklearn ≥ 1.9
                     svm = SVC(C=c, kernel="rbf", probability=True, class_weight="balanced", random_state=0)
                     dense = svm.fit(both[tr], y[tr]).predict_proba(both[te])
-                assert [str(k) for k in svm.classes_] == labels_
-                for w in (0.3, 0.5, 0.7):
+                assert [str(k) for k in svm.classes_] == names
+                for w in text_weights:
                     fused = w * char + (1 - w) * dense
-                    predicted[f"C={c} text weight={w}"][te] = [labels_[i] for i in fused.argmax(1)]
+                    predicted[f"C={c} text weight={w}"][te] = [names[i] for i in fused.argmax(1)]
         for name, values in predicted.items():
             scores[name].append(round(float(f1_score(y, values, average="macro")), 4))
     return {
